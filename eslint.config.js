@@ -1,0 +1,91 @@
+// @ts-check
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Layer boundaries from ARCHITECTURE.md ("Dependency rules"), enforced on import specifiers.
+ * Each entry lists the layers a folder must NOT import. Folder names are unique top-level layer names,
+ * so a specifier that walks into one of them (`../store/x`, `../../api`) is caught by the regex.
+ */
+const LAYERS = ['engine', 'evidence', 'store', 'api', 'console', 'cli', 'server', 'integrations', 'sandbox'];
+/** @type {Record<string, string[]>} allowed dependencies per layer */
+const ALLOWED = {
+  engine: [],
+  evidence: ['engine'],
+  store: ['engine', 'evidence'],
+  api: ['engine', 'evidence', 'store'],
+  integrations: ['engine', 'evidence', 'store'],
+  cli: ['engine', 'evidence', 'store', 'api', 'integrations', 'server'],
+  server: ['engine', 'evidence', 'store', 'api', 'integrations'],
+  console: ['engine'],
+};
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+/** Layers that must run in a browser as well as Node: no Node built-ins. */
+const PURE = new Set(['engine', 'evidence', 'api', 'console']);
+
+const boundaryConfigs = Object.entries(ALLOWED).map(([layer, allowed]) => {
+  const forbidden = LAYERS.filter((l) => l !== layer && !allowed.includes(l));
+  return {
+    files: [`src/${layer}/**/*.ts`, `src/${layer}/**/*.tsx`],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: PURE.has(layer)
+            ? nodeBuiltins.map((name) => ({ name, message: `src/${layer} runs in the browser too: no Node built-ins.` }))
+            : [],
+          patterns: [
+            {
+              regex: `^\\.\\.?/(\\.\\./)*(${forbidden.join('|')})(/|$)`,
+              message: `src/${layer} may depend only on: ${allowed.join(', ') || 'nothing'} (ARCHITECTURE.md).`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'dist', 'coverage', '.cavra', 'bin/**', 'scripts/**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { project: ['./tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportAllDeclaration', message: 'No `export *`: name what a module exports (STYLE.md).' },
+      ],
+    },
+  },
+  {
+    files: ['eslint.config.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  ...boundaryConfigs,
+  {
+    // The engine is deterministic: time and randomness are inputs (context), never read directly.
+    files: ['src/engine/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'Date', message: 'engine: the clock is an input (DecisionContext.now).' },
+        { name: 'process', message: 'engine: no Node globals.' },
+        { name: 'crypto', message: 'engine: ids come from DecisionContext.newId.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'engine: randomness is an input (DecisionContext).' },
+      ],
+    },
+  },
+);

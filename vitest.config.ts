@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'policies/**/*.test.ts'],
+    // Two cores on CI: keep the pool small so CPU-heavy property tests do not starve each other.
+    maxWorkers: 2,
+  },
+});
