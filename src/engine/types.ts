@@ -5,7 +5,8 @@
  */
 
 /** Every outcome a decision can carry. `block` is upstream's name for deny. */
-export type Outcome = 'allow' | 'block' | 'require_approval' | 'warn' | 'audit_only' | 'allow_with_attestation';
+export type Outcome =
+  'allow' | 'block' | 'require_approval' | 'warn' | 'audit_only' | 'allow_with_attestation';
 
 export const OUTCOMES: readonly Outcome[] = [
   'allow',
@@ -144,8 +145,13 @@ export type Decision = {
   evidence_required: boolean;
   matched_rules: MatchedRule[];
   segments?: CommandSegment[];
-  /** Generic-adapter additions (upstream §3.3). */
-  schema_extension?: JsonObject;
+  /** Generic-adapter additions (upstream §3.3), present when the request came through an adapter. */
+  action_id?: string;
+  adapter_id?: string;
+  tenant_id?: string | null;
+  workspace_id?: string | null;
+  taxonomy?: { domain: string; effect: string; risk_level: Severity; default_decision: Outcome } | null;
+  metadata_summary?: { keys: string[]; contains_customer_data: boolean; system: string | null };
 };
 
 /** Engine errors are values with stable codes (STYLE.md §5). */

@@ -1,0 +1,344 @@
+import { analyzeCommand, type AnalyzedCommand, type RemoteExecution } from '../command/analyze';
+import { commandForms } from '../command-rules';
+import { normalizePath } from '../path';
+import type { CompiledPack } from '../policy/compile';
+import type { CommandSegment, MatchedRule, Outcome } from '../types';
+import { APPROVER, OUTCOME_RANK, type Verdict } from '../verdict';
+import { judgePath, pathForms, type PathScope } from './file';
+import { judgePush, refspecDestination, type PushDestination } from './git';
+
+/** Side-effect-free builtins: they never allow a command line by themselves. */
+const NEUTRAL = new Set(['cd', 'pushd', 'popd', 'true', 'false', ':', 'pwd']);
+const QUIET_PRINTERS = new Set(['echo', 'printf']);
+
+/** Git options placed before the subcommand; the valued ones consume the next word. */
+const GIT_VALUED_GLOBALS = new Set([
+  '-C',
+  '-c',
+  '--git-dir',
+  '--work-tree',
+  '--namespace',
+  '--exec-path',
+  '--config-env',
+]);
+
+/** Order in which rule sources are reported when several reach the same outcome (issue §2.8). */
+const SOURCE_ORDER: readonly string[] = [
+  'commands.block',
+  'commands.require_approval',
+  'filesystem',
+  'git',
+  'builtin',
+  'default',
+];
+
+type Finding = MatchedRule & { source: string };
+
+/** Reduces a word list to the normalised simple command matched against patterns. */
+export function normalizeWords(words: readonly string[]): string[] {
+  const [first, ...rest] = words;
+  if (first === undefined) return [];
+  const program = first.includes('/') ? first.slice(first.lastIndexOf('/') + 1) : first;
+  let args = rest.map(normalizeOperand);
+  if (program === 'git') args = stripGitGlobals(args);
+  return [program, ...args];
+}
+
+function normalizeOperand(word: string): string {
+  if (word.startsWith('-') || word.includes('://') || word === '/') return word;
+  const pathLike =
+    word.startsWith('./') ||
+    word.startsWith('../') ||
+    word.includes('//') ||
+    word.includes('/./') ||
+    (word.endsWith('/') && word.length > 1);
+  return pathLike ? normalizePath(word) : word;
+}
+
+function stripGitGlobals(args: string[]): string[] {
+  let index = 0;
+  while (index < args.length && (args[index] ?? '').startsWith('-')) {
+    index += GIT_VALUED_GLOBALS.has(args[index] ?? '') ? 2 : 1;
+  }
+  return args.slice(index);
+}
+
+/** Destinations of `git push` (words after `git`, global options removed), or undefined if not a push. */
+function pushDestinations(
+  words: readonly string[],
+): { destinations: PushDestination[]; force: boolean } | undefined {
+  if (words[0] !== 'git' || words[1] !== 'push') return undefined;
+  const positional: string[] = [];
+  let force = false;
+  let everything = false;
+  let tagsOnly = false;
+  for (let index = 2; index < words.length; index += 1) {
+    const word = words[index] ?? '';
+    if (word === '--') {
+      positional.push(...words.slice(index + 1));
+      break;
+    }
+    if (!word.startsWith('-') || word === '-') {
+      positional.push(word);
+      continue;
+    }
+    if (
+      word === '-o' ||
+      word === '--push-option' ||
+      word === '--repo' ||
+      word === '--receive-pack' ||
+      word === '--exec'
+    )
+      index += 1;
+    if (
+      word === '--force' ||
+      word.startsWith('--force-with-lease') ||
+      (/^-[A-Za-z]+$/.test(word) && word.includes('f'))
+    )
+      force = true;
+    if (word === '--all' || word === '--mirror' || word === '--branches') everything = true;
+    if (word === '--tags') tagsOnly = true;
+  }
+  const refspecs = positional.slice(1);
+  if (refspecs.length === 0) {
+    if (tagsOnly && !everything) return { destinations: [], force };
+    return { destinations: [{ ref: null, force, text: words.join(' ') }], force };
+  }
+  const destinations = refspecs.map((refspec) => refspecDestination(refspec, force));
+  if (everything) destinations.push({ ref: null, force, text: words.join(' ') });
+  return { destinations, force: force || destinations.some((d) => d.force) };
+}
+
+function isNeutral(command: AnalyzedCommand): boolean {
+  if (command.program === null) return false;
+  if (NEUTRAL.has(command.program)) return true;
+  return QUIET_PRINTERS.has(command.program) && !command.hasOutputRedirect;
+}
+
+function severityOfBlock(text: string): 'critical' | 'high' {
+  // INVARIANT: upstream's heuristic, kept for compatibility (reference §3.2).
+  return text.includes('apply') || text.includes('delete') ? 'critical' : 'high';
+}
+
+/** The `execute_command` guard. */
+export function commandGuard(pack: CompiledPack, commandText: string, scope: PathScope): Verdict {
+  const text = commandText.trim();
+  const findings: Finding[] = [];
+  const wholeBlock = pack.commands.block.firstMatchText(text);
+  if (wholeBlock !== undefined) {
+    findings.push({
+      ...blockRule(wholeBlock.pattern, text),
+      pack: wholeBlock.pack,
+      source: 'commands.block',
+    });
+  }
+  const analysis = analyzeCommand(text);
+  if (!analysis.ok) {
+    findings.push({
+      rule_id: 'commands.parse_error',
+      decision: 'require_approval',
+      severity: 'medium',
+      reason: `The command could not be parsed (${analysis.message} at offset ${analysis.offset}); review required.`,
+      source: 'builtin',
+    });
+    return combine(findings, []);
+  }
+  const segments: CommandSegment[] = [];
+  let allowedSegments = 0;
+  let firstAllow: MatchedRule | undefined;
+  for (const command of analysis.commands) {
+    const result = judgeSegment(pack, command, text, scope);
+    findings.push(...result.findings);
+    if (result.segment !== undefined) segments.push(result.segment);
+    if (result.allow !== undefined) {
+      allowedSegments += 1;
+      firstAllow ??= result.allow;
+    }
+  }
+  if (pack.commands.blockRemoteCodeExecution) findings.push(...analysis.remoteExecutions.map(remoteRule));
+  const judged = segments.filter((segment) => segment.rule_id !== 'commands.neutral');
+  if (findings.length === 0 && firstAllow !== undefined && allowedSegments === judged.length) {
+    return { ...verdictOf(firstAllow, null), matched_rules: [firstAllow], segments };
+  }
+  if (findings.length === 0) {
+    findings.push({
+      rule_id: 'commands.default.require_approval',
+      decision: 'require_approval',
+      severity: 'medium',
+      reason: 'No allow rule matched; review required.',
+      source: 'default',
+    });
+  }
+  return combine(findings, segments);
+}
+
+function blockRule(pattern: string, text: string): MatchedRule {
+  return {
+    rule_id: 'commands.block',
+    decision: 'block',
+    severity: severityOfBlock(text),
+    pattern,
+    reason: `Matched blocked command policy: ${pattern}`,
+  };
+}
+
+function remoteRule(remote: RemoteExecution): Finding {
+  return {
+    rule_id: 'commands.remote_code_execution',
+    decision: 'block',
+    severity: 'critical',
+    pattern: `${remote.downloader} → ${remote.interpreter} (${remote.via})`,
+    reason: `Remote code execution: ${remote.interpreter} would run code downloaded by ${remote.downloader} through a ${remote.via}.`,
+    source: 'builtin',
+  };
+}
+
+type SegmentResult = {
+  findings: Finding[];
+  segment: CommandSegment | undefined;
+  allow: MatchedRule | undefined;
+};
+
+function judgeSegment(
+  pack: CompiledPack,
+  command: AnalyzedCommand,
+  text: string,
+  scope: PathScope,
+): SegmentResult {
+  const findings: Finding[] = [];
+  for (const file of command.files) {
+    const rule = judgePath(pack, file.access, pathForms(file.path, scope), file.recursive);
+    if (rule.decision !== 'allow') findings.push({ ...rule, source: 'filesystem' });
+    if (file.recursive && rule.decision === 'allow') {
+      const direct = judgePath(pack, file.access, pathForms(file.path, scope));
+      if (direct.decision !== 'allow') findings.push({ ...direct, source: 'filesystem' });
+    }
+  }
+  if (command.redirectOnly) return { findings, segment: undefined, allow: undefined };
+  const words = normalizeWords(command.words);
+  const normalized = words.join(' ');
+  const context = command.context;
+  const segmentOf = (decision: Outcome, rule_id: string): CommandSegment => ({
+    command: normalized,
+    program: command.program,
+    decision,
+    rule_id,
+    context,
+  });
+  if (command.program === null) {
+    findings.push({
+      rule_id: 'commands.dynamic_command',
+      decision: 'require_approval',
+      severity: 'medium',
+      reason: command.dynamicScript
+        ? 'The script given to a shell or eval is only known at run time; review required.'
+        : 'The program name is only known at run time; review required.',
+      segment: normalized,
+      source: 'builtin',
+    });
+    return { findings, segment: segmentOf('require_approval', 'commands.dynamic_command'), allow: undefined };
+  }
+  const push = pushDestinations(words);
+  const forms = commandForms(words, push?.force === true ? ['--force'] : []);
+  const blocked = pack.commands.block.firstMatch(forms);
+  if (blocked !== undefined) {
+    findings.unshift({
+      ...blockRule(blocked.pattern, text),
+      pack: blocked.pack,
+      segment: normalized,
+      source: 'commands.block',
+    });
+  }
+  if (push !== undefined)
+    findings.push(
+      ...judgePush(pack, push.destinations, normalized).map((rule) => ({ ...rule, source: 'git' })),
+    );
+  const approval =
+    pack.commands.approval.firstMatch(forms) ?? pack.commands.approval.firstMatchText(normalized);
+  if (approval !== undefined) {
+    findings.push({
+      rule_id: 'commands.require_approval',
+      decision: 'require_approval',
+      severity: 'medium',
+      pattern: approval.pattern,
+      pack: approval.pack,
+      reason: `Matched approval-required command policy: ${approval.pattern}`,
+      segment: normalized,
+      source: 'commands.require_approval',
+    });
+  }
+  const worst = strictest(findings);
+  if (worst !== undefined)
+    return { findings, segment: segmentOf(worst.decision, worst.rule_id), allow: undefined };
+  if (isNeutral(command))
+    return { findings, segment: segmentOf('allow', 'commands.neutral'), allow: undefined };
+  const allowed = pack.commands.allow.firstMatch(forms);
+  if (allowed === undefined)
+    return {
+      findings,
+      segment: segmentOf('require_approval', 'commands.default.require_approval'),
+      allow: undefined,
+    };
+  const rule: MatchedRule = {
+    rule_id: 'commands.allow',
+    decision: 'allow',
+    severity: 'low',
+    pattern: allowed.pattern,
+    pack: allowed.pack,
+    segment: normalized,
+    reason: `Matched allowed command policy: ${allowed.pattern}`,
+  };
+  return { findings, segment: segmentOf('allow', 'commands.allow'), allow: rule };
+}
+
+function strictest(findings: readonly Finding[]): Finding | undefined {
+  let best: Finding | undefined;
+  for (const finding of findings) {
+    if (best === undefined) best = finding;
+    else {
+      const byOutcome = OUTCOME_RANK[finding.decision] - OUTCOME_RANK[best.decision];
+      const bySource = SOURCE_ORDER.indexOf(best.source) - SOURCE_ORDER.indexOf(finding.source);
+      if (byOutcome > 0 || (byOutcome === 0 && bySource > 0)) best = finding;
+    }
+  }
+  return best;
+}
+
+function approverFor(rule: MatchedRule): string | null {
+  if (rule.decision !== 'require_approval') return null;
+  return rule.rule_id === 'filesystem.write.require_approval'
+    ? APPROVER.platformSecurity
+    : APPROVER.repositoryOwners;
+}
+
+function verdictOf(rule: MatchedRule, segments: CommandSegment[] | null): Verdict {
+  return {
+    decision: rule.decision,
+    rule_id: rule.rule_id,
+    severity: rule.severity,
+    reason: rule.reason,
+    approver_group: approverFor(rule),
+    matched_rules: [rule],
+    ...(segments !== null && { segments }),
+  };
+}
+
+function combine(findings: Finding[], segments: CommandSegment[]): Verdict {
+  const reported = strictest(findings);
+  if (reported === undefined) throw new Error('combine() needs at least one finding');
+  const ordered = [reported, ...findings.filter((finding) => finding !== reported)];
+  const unique = ordered.filter(
+    (finding, index) =>
+      ordered.findIndex(
+        (other) =>
+          other.rule_id === finding.rule_id &&
+          other.pattern === finding.pattern &&
+          other.segment === finding.segment &&
+          other.path === finding.path,
+      ) === index,
+  );
+  return {
+    ...verdictOf(reported, segments),
+    matched_rules: unique.map(({ source: _source, ...rule }) => rule),
+  };
+}

@@ -1,0 +1,119 @@
+import { gitignoreRegex, isLiteral, upstreamRegex } from './pattern';
+
+/** A pattern as declared, with the pack that declared it (after inheritance). */
+export type SourcedPattern = { pattern: string; pack: string };
+
+type CompiledPathPattern = SourcedPattern & { order: number; upstream: RegExp; gitignore: RegExp };
+
+/**
+ * An indexed list of path patterns. `firstMatch` returns the earliest pattern (in list order) that matches
+ * under upstream or gitignore semantics. Patterns are bucketed by what a matching path must contain,
+ * so lookups stay flat as packs grow to thousands of rules:
+ * - `name`: the last segment is literal (`.env`, `**\/id_rsa`) → a path segment equals it;
+ * - `ext`: the last segment is `*.ext` → a path segment ends with `.ext`;
+ * - `head`: the first segment is literal (`iam/**`) → the path starts with it (or an ancestor is matched);
+ * - `segment`: `**\/name/…` → some path segment equals `name`;
+ * - everything else is checked for every path.
+ */
+export class PathRuleList {
+  readonly patterns: readonly SourcedPattern[];
+  private readonly byName = new Map<string, CompiledPathPattern[]>();
+  private readonly byExt = new Map<string, CompiledPathPattern[]>();
+  private readonly byHead = new Map<string, CompiledPathPattern[]>();
+  private readonly bySegment = new Map<string, CompiledPathPattern[]>();
+  private readonly generic: CompiledPathPattern[] = [];
+
+  constructor(patterns: readonly SourcedPattern[]) {
+    this.patterns = patterns;
+    patterns.forEach((source, order) => {
+      const compiled = {
+        ...source,
+        order,
+        upstream: upstreamRegex(source.pattern),
+        gitignore: gitignoreRegex(source.pattern),
+      };
+      this.bucketFor(source.pattern).push(compiled);
+    });
+  }
+
+  private bucketFor(pattern: string): CompiledPathPattern[] {
+    const trimmed = pattern.replace(/\/+$/, '');
+    const segments = trimmed.replace(/^\//, '').split('/');
+    const last = segments[segments.length - 1] ?? '';
+    if (last !== '' && isLiteral(last)) return push(this.byName, last);
+    const ext = /^\*(\.[^*?/]+)$/.exec(last);
+    if (ext?.[1] !== undefined) return push(this.byExt, ext[1]);
+    const first = segments[0] ?? '';
+    if (segments.length > 1 && first !== '' && isLiteral(first)) return push(this.byHead, first);
+    const second = segments[1];
+    if (first === '**' && second !== undefined && segments.length > 2 && isLiteral(second)) {
+      return push(this.bySegment, second);
+    }
+    return this.generic;
+  }
+
+  /** The first pattern that matches any of the given forms of one path, or undefined. */
+  firstMatch(forms: readonly string[]): SourcedPattern | undefined {
+    const index = this.firstMatchIndex(forms);
+    return index === -1 ? undefined : this.patterns[index];
+  }
+
+  private firstMatchIndex(forms: readonly string[]): number {
+    let best: CompiledPathPattern | undefined;
+    const consider = (candidates: CompiledPathPattern[] | undefined): void => {
+      if (candidates === undefined) return;
+      for (const candidate of candidates) {
+        if (best !== undefined && candidate.order >= best.order) continue;
+        if (forms.some((form) => candidate.upstream.test(form) || candidate.gitignore.test(form))) {
+          best = candidate;
+        }
+      }
+    };
+    for (const form of forms) {
+      const segments = form.split('/');
+      consider(this.byHead.get(segments[0] ?? ''));
+      for (const segment of segments) {
+        consider(this.byName.get(segment));
+        consider(this.bySegment.get(segment));
+        for (let dot = segment.indexOf('.'); dot !== -1; dot = segment.indexOf('.', dot + 1)) {
+          consider(this.byExt.get(segment.slice(dot)));
+        }
+      }
+    }
+    consider(this.generic);
+    return best === undefined ? -1 : best.order;
+  }
+
+  /**
+   * The first pattern met by a recursive delete or copy of directory `directory`: the directory itself,
+   * a `D/**`-style pattern, or a `…/**` pattern whose literal head lies inside D (`rm -rf .github` meets
+   * `.github/workflows/**`). Name patterns such as `**\/main.tf` are not met: the engine does no I/O and
+   * cannot know what lies beneath (a documented limit).
+   */
+  firstCoveringDirectory(directory: string): SourcedPattern | undefined {
+    let best = this.firstMatchIndex([directory, `${directory}/**`]);
+    const inside = directory === '.' || directory === '/' ? '' : `${directory}/`;
+    this.patterns.forEach((source, order) => {
+      if (best !== -1 && order >= best) return;
+      const head = literalHead(source.pattern);
+      if (head !== undefined && head.startsWith(inside)) best = order;
+    });
+    return best === -1 ? undefined : this.patterns[best];
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (list === undefined) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
+}
+
+/** For `a/b/**` the literal directory `a/b/`; undefined when the pattern is not a subtree pattern. */
+function literalHead(pattern: string): string | undefined {
+  if (!pattern.endsWith('/**')) return undefined;
+  const head = pattern.slice(0, -2);
+  return isLiteral(head) && !head.startsWith('/') ? head : undefined;
+}
