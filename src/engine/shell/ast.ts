@@ -25,7 +25,12 @@ export type Statement = Span & {
 };
 
 /** `a | b |& c`, optionally negated with `!`. `pipeStderr[i]` is true when command i is joined to i+1 by `|&`. */
-export type Pipeline = Span & { type: 'Pipeline'; negated: boolean; commands: Command[]; pipeStderr: boolean[] };
+export type Pipeline = Span & {
+  type: 'Pipeline';
+  negated: boolean;
+  commands: Command[];
+  pipeStderr: boolean[];
+};
 
 export type Command =
   | SimpleCommand
@@ -39,7 +44,13 @@ export type Command =
   | TestClause
   | ArithCommand;
 
-/** `NAME=value ... word word ... redirections` (redirections may appear anywhere among the words). */
+/**
+ * `NAME=value ... word word ... redirections` (redirections may appear anywhere among the words).
+ * The `time [-p]` keyword is not a node of its own: before a simple command its words are the first words of
+ * that command (`time -p make` has words `time -p make`), before a compound command it is dropped.
+ * Declaration builtins (`declare`, `local`, `export`, …) and `coproc` are ordinary simple commands; an array
+ * argument such as `declare -a x=(1 2)` is one word with parts `x=(`, `1`, ` `, `2`, `)`.
+ */
 export type SimpleCommand = Span & {
   type: 'SimpleCommand';
   assignments: Assignment[];
@@ -47,14 +58,18 @@ export type SimpleCommand = Span & {
   redirects: Redirect[];
 };
 
-/** `NAME=value`, `NAME+=value`, `NAME=(a b c)`. */
+/** `NAME=value`, `NAME+=value`, `NAME[i]=value`, `NAME=(a b c)`. */
 export type Assignment = Span & {
   type: 'Assignment';
+  /** The variable name, without any `[subscript]`. */
   name: string;
   append: boolean;
+  /** The value; null for an array assignment. An empty value (`A=`) is a word with no parts. */
   value: Word | null;
   /** Array assignment elements, when the value is `( … )`. */
   array: Word[] | null;
+  /** The subscript of `NAME[i]=value` (it can hold substitutions), else null. */
+  subscript: ArithText | null;
 };
 
 export type RedirectOp = '<' | '>' | '>>' | '>|' | '<>' | '<<' | '<<-' | '<<<' | '<&' | '>&' | '&>' | '&>>';
@@ -66,7 +81,11 @@ export type Redirect = Span & {
   fd: string | null;
   /** The file (or descriptor, for `>&` / `<&`; the delimiter, for here-documents; the string, for `<<<`). */
   target: Word;
-  /** Here-document body. When the delimiter is unquoted its expansions are parsed (parts); otherwise one literal. */
+  /**
+   * Here-document body (including its final newline; leading tabs already stripped for `<<-`). When the
+   * delimiter is unquoted its expansions are parsed (Literal parts with `glob: false` and expansions, as in double
+   * quotes but without a DoubleQuoted wrapper); when quoted it is one Literal.
+   */
   heredoc: Word | null;
 };
 
@@ -109,10 +128,17 @@ export type CaseClause = Span & {
   redirects: Redirect[];
 };
 
-/** `name() compound` or `function name [()] compound`. */
+/**
+ * `name() compound` or `function name [()] compound`. Redirections written after the body belong to the body
+ * command (they apply each time it runs), so `redirects` is always empty. Like mvdan-sh, a simple command is
+ * accepted as the body.
+ */
 export type FunctionDef = Span & { type: 'FunctionDef'; name: string; body: Command; redirects: Redirect[] };
 
-/** `[[ … ]]`: its operands as words (operators included as literal words). */
+/**
+ * `[[ … ]]`: its operands as words (operators included as literal words: `-f`, `==`, `&&`, `!`, `(`, `<`). The
+ * operand after `=~` is one word in which `(`, `)` and `|` are literal.
+ */
 export type TestClause = Span & { type: 'TestClause'; words: Word[]; redirects: Redirect[] };
 
 /** `(( … ))` arithmetic command. */
@@ -131,9 +157,13 @@ export type WordPart =
   | { type: 'SingleQuoted'; value: string; ansiC: boolean }
   /** `"…"` or `$"…"`, with its inner parts (Literal parts inside never have glob = true). */
   | { type: 'DoubleQuoted'; parts: WordPart[] }
-  /** `$name`, `${name…}`, `$1`, `$@`, … `operand` holds the parts of a `${x:-word}`-style operand, if any. */
+  /**
+   * `$name`, `${name…}`, `$1`, `$@`, … `name` is the parameter without prefix or subscript (`${#a[@]}` → `a`).
+   * `operand` holds the parts of a `${x:-word}`-style operand (everything after the operator, e.g. `b/c` for
+   * `${x/b/c}` or `1:2` for `${x:1:2}`), preceded by any expansions found in an array subscript.
+   */
   | { type: 'ParamExpansion'; name: string; raw: string; operand: WordPart[] }
-  /** `$( … )` or backticks. */
+  /** `$( … )` or backticks. `raw` is the source text between the delimiters (escaped form for backquotes). */
   | { type: 'CommandSubstitution'; script: Script; backquote: boolean; raw: string }
   /** `$(( … ))` or `$[ … ]`. */
   | { type: 'ArithExpansion'; arithmetic: ArithText }
