@@ -284,13 +284,13 @@ function analyzeArgv(
 ): void {
   const unwrapped = unwrap(argv);
   const program = programName(unwrapped.argv[0]);
-  const interpreter = program !== null && INTERPRETERS.has(program) ? program : undefined;
+  const script = unwrapped.script;
+  // A script given as text (`sh -c`, `eval`, `env -S`) runs whatever its substitutions produce.
+  const runsCode = program !== null && (INTERPRETERS.has(program) || script !== undefined);
+  const interpreter = runsCode ? (program ?? undefined) : undefined;
   for (const word of unwrapped.argv) walkSubstitutions(word.substitutions, context, walk, interpreter);
   hereStringExecution(redirects, interpreter, walk);
-  const script = unwrapped.script;
   const dynamicScript = script !== undefined && !script.source.isStatic;
-  if (script !== undefined)
-    walkSubstitutions(script.source.substitutions, context, walk, programName(unwrapped.argv[0]) ?? 'eval');
   if (script !== undefined && script.source.isStatic && walk.depth < MAX_DEPTH) {
     const nested = parseShell(script.source.text);
     if (nested.ok) {
@@ -310,7 +310,14 @@ function analyzeArgv(
     }
   }
   const words = unwrapped.argv.map((word) => word.text);
-  const files = [...redirectFiles, ...(program === null ? [] : fileAccesses(program, unwrapped.argv))];
+  const wrapperFiles = unwrapped.wrapperArgv.flatMap((wrapper) =>
+    fileAccesses(programName(wrapper[0]) ?? '', wrapper),
+  );
+  const files = [
+    ...redirectFiles,
+    ...wrapperFiles,
+    ...(program === null ? [] : fileAccesses(program, unwrapped.argv)),
+  ];
   if (script === undefined || dynamicScript || files.length > 0) {
     walk.commands.push({
       words: script !== undefined && !dynamicScript ? [] : words,

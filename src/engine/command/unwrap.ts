@@ -72,6 +72,8 @@ export type Unwrapped = {
   script: { source: EvaluatedWord; via: string } | undefined;
   /** Commands run by the program itself (`find -exec cmd {} ;`). */
   nested: EvaluatedWord[][];
+  /** Each removed wrapper with its own options (`xargs -a file` reads that file). */
+  wrapperArgv: EvaluatedWord[][];
 };
 
 /** The program name of a word: quotes are already gone; a path is reduced to its last segment. */
@@ -105,6 +107,7 @@ export function unwrap(initial: readonly EvaluatedWord[]): Unwrapped {
   let argv = [...initial];
   const wrappers: string[] = [];
   const nested: EvaluatedWord[][] = [];
+  const wrapperArgv: EvaluatedWord[][] = [];
   for (let depth = 0; depth < 16; depth += 1) {
     const program = programName(argv[0]);
     if (program === null) break;
@@ -116,13 +119,20 @@ export function unwrap(initial: readonly EvaluatedWord[]): Unwrapped {
         wrappers: [...wrappers, program],
         script: { source: splitString, via: 'env -S' },
         nested,
+        wrapperArgv,
       };
     if (program === 'eval')
-      return { argv, wrappers, script: { source: joinWords(argv.slice(1)), via: 'eval' }, nested };
+      return {
+        argv,
+        wrappers,
+        script: { source: joinWords(argv.slice(1)), via: 'eval' },
+        nested,
+        wrapperArgv,
+      };
     if (SHELLS.has(program) || program === 'su') {
       const script = shellScript(argv);
       if (script !== undefined)
-        return { argv, wrappers, script: { source: script, via: `${program} -c` }, nested };
+        return { argv, wrappers, script: { source: script, via: `${program} -c` }, nested, wrapperArgv };
       if (program !== 'busybox') break;
     }
     if (program === 'watch') {
@@ -132,6 +142,7 @@ export function unwrap(initial: readonly EvaluatedWord[]): Unwrapped {
         wrappers: [...wrappers, program],
         script: { source: joinWords(rest), via: 'watch' },
         nested,
+        wrapperArgv,
       };
     }
     if (program === 'find') nested.push(...findExecCommands(argv));
@@ -140,9 +151,10 @@ export function unwrap(initial: readonly EvaluatedWord[]): Unwrapped {
     const start = program === 'busybox' ? 1 : skipOptions(argv, spec ?? { valued: '' });
     if (start >= argv.length) break;
     wrappers.push(program);
+    wrapperArgv.push(argv.slice(0, start));
     argv = argv.slice(start);
   }
-  return { argv, wrappers, script: undefined, nested };
+  return { argv, wrappers, script: undefined, nested, wrapperArgv };
 }
 
 function dropEnvAssignments(argv: EvaluatedWord[]): EvaluatedWord[] {

@@ -72,7 +72,7 @@ function evaluatePart(part: WordPart, variables: KnownVariables): EvaluatedWord[
     case 'CommandSubstitution':
       return [
         {
-          text: part.raw,
+          text: part.backquote ? `\`${part.raw}\`` : `$(${part.raw})`,
           isStatic: false,
           hasGlob: false,
           substitutions: [{ script: part.script, kind: 'command' }],
@@ -81,7 +81,7 @@ function evaluatePart(part: WordPart, variables: KnownVariables): EvaluatedWord[
     case 'ProcessSubstitution':
       return [
         {
-          text: part.raw,
+          text: `${part.direction === 'in' ? '<' : '>'}(${part.raw})`,
           isStatic: false,
           hasGlob: false,
           substitutions: [{ script: part.script, kind: 'process' }],

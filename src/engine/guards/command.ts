@@ -44,6 +44,65 @@ export function normalizeWords(words: readonly string[]): string[] {
   return [program, ...args];
 }
 
+/**
+ * Spellings of a command with its leading options (`kubectl --context prod apply`, `terraform -chdir=x apply`)
+ * moved behind the subcommand, so patterns written for `kubectl apply*--context*prod*` meet them. Whether an
+ * option takes a value is unknown, so both readings are produced; they are used only for block and
+ * approval patterns (more spellings can only make those stricter), never for allow patterns.
+ */
+export function reorderedVariants(words: readonly string[]): string[][] {
+  const [program, ...rest] = words;
+  if (program === undefined || !(rest[0] ?? '').startsWith('-') || rest[0] === '--') return [];
+  const known = KNOWN_VALUED_OPTIONS[program];
+  const leadingOptions = rest.slice(
+    0,
+    Math.max(
+      0,
+      rest.findIndex((word) => !word.startsWith('-')),
+    ),
+  );
+  // When every leading option is known to take a value (or carries it after `=`), one reading suffices.
+  const certain =
+    known !== undefined && leadingOptions.every((option) => option.includes('=') || known.has(option));
+  const variants: string[][] = [];
+  for (const valued of certain ? [true] : [false, true]) {
+    const leading: string[] = [];
+    let index = 0;
+    while (index < rest.length && (rest[index] ?? '').startsWith('-') && rest[index] !== '--') {
+      const option = rest[index] ?? '';
+      leading.push(option);
+      index += 1;
+      if (valued && !option.includes('=') && index < rest.length) {
+        leading.push(rest[index] ?? '');
+        index += 1;
+      }
+    }
+    if (index < rest.length) variants.push([program, ...rest.slice(index), ...leading]);
+  }
+  return variants;
+}
+
+/** Leading options of common CLIs that take a value (`kubectl -n default get pods`). */
+const KNOWN_VALUED_OPTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
+  kubectl: new Set([
+    '-n',
+    '--namespace',
+    '--context',
+    '--kubeconfig',
+    '--cluster',
+    '--user',
+    '-s',
+    '--server',
+    '--as',
+  ]),
+  oc: new Set(['-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server']),
+  helm: new Set(['-n', '--namespace', '--kube-context', '--kubeconfig']),
+  aws: new Set(['--profile', '--region', '--endpoint-url', '--output']),
+  gcloud: new Set(['--project', '--account', '--configuration']),
+  az: new Set(['--subscription']),
+  docker: new Set(['-H', '--host', '--context', '--config']),
+};
+
 function normalizeOperand(word: string): string {
   if (word.startsWith('-') || word.includes('://') || word === '/') return word;
   const pathLike =
@@ -239,8 +298,18 @@ function judgeSegment(
     return { findings, segment: segmentOf('require_approval', 'commands.dynamic_command'), allow: undefined };
   }
   const push = pushDestinations(words);
-  const forms = commandForms(words, push?.force === true ? ['--force'] : []);
-  const blocked = pack.commands.block.firstMatch(forms);
+  const extraFlags = push?.force === true ? ['--force'] : [];
+  const forms = commandForms(words, extraFlags);
+  const strictForms = [
+    forms,
+    ...reorderedVariants(words).map((variant) => commandForms(variant, extraFlags)),
+  ];
+  const firstStrict = (list: CompiledPack['commands']['block']) =>
+    strictForms.reduce<ReturnType<typeof list.firstMatch>>(
+      (found, form) => found ?? list.firstMatch(form),
+      undefined,
+    );
+  const blocked = firstStrict(pack.commands.block);
   if (blocked !== undefined) {
     findings.unshift({
       ...blockRule(blocked.pattern, text),
@@ -272,7 +341,13 @@ function judgeSegment(
     return { findings, segment: segmentOf(worst.decision, worst.rule_id), allow: undefined };
   if (isNeutral(command))
     return { findings, segment: segmentOf('allow', 'commands.neutral'), allow: undefined };
-  const allowed = pack.commands.allow.firstMatch(forms);
+  // An allow must hold for the command as written, or for every reading of its reordered options.
+  const variants = strictForms.slice(1);
+  const allowed =
+    pack.commands.allow.firstMatch(forms) ??
+    (variants.length > 0 && variants.every((form) => pack.commands.allow.firstMatch(form) !== undefined)
+      ? pack.commands.allow.firstMatch(variants[0] ?? forms)
+      : undefined);
   if (allowed === undefined)
     return {
       findings,
