@@ -1,0 +1,47 @@
+import { expect, test } from 'vitest';
+import { runPackTests } from '../../src/engine';
+import { loadPolicySet } from '../../src/cli/load-policies';
+import { testContext } from '../helpers';
+
+const policies = loadPolicySet({}, '/nonexistent');
+const packIds = [...policies.packs.keys()].sort();
+
+test('all 20 bundled packs load without errors or warnings', () => {
+  expect(policies.diagnostics).toEqual([]);
+  expect(packIds).toHaveLength(20);
+});
+
+test.each(packIds)('%s: inline tests pass', (packId) => {
+  const results = runPackTests(policies, packId, testContext({ workspaceRoot: '/repo' }));
+  expect(results.length).toBeGreaterThan(0);
+  expect(
+    results
+      .filter((result) => !result.passed)
+      .map((result) => `${result.name}: ${result.failures.join('; ')}`),
+  ).toEqual([]);
+});
+
+test.each(packIds)('%s: inline tests exercise every rule the pack declares itself', (packId) => {
+  const pack = policies.packs.get(packId);
+  if (pack === undefined) throw new Error(packId);
+  const results = runPackTests(policies, packId, testContext({ workspaceRoot: '/repo' }));
+  const exercised = new Set(
+    results.flatMap(
+      (result) =>
+        result.decision?.matched_rules.map((rule) => `${rule.pack ?? ''}|${rule.pattern ?? ''}`) ?? [],
+    ),
+  );
+  const own = [
+    ...pack.filesystem.blockRead.patterns,
+    ...pack.filesystem.blockWrite.patterns,
+    ...pack.filesystem.approvalWrite.patterns,
+    ...pack.commands.block.patterns,
+    ...pack.commands.allow.patterns,
+    ...pack.commands.approval.patterns,
+    ...pack.mcp.blocked,
+  ].filter((source) => source.pack === packId);
+  const missing = own
+    .filter((source) => !exercised.has(`${source.pack}|${source.pattern}`))
+    .map((source) => source.pattern);
+  expect(missing).toEqual([]);
+});
