@@ -1,0 +1,50 @@
+import packageJson from '../../package.json';
+import { runEvaluate } from './evaluate';
+import { MAIN_HELP } from './help';
+import { EXIT, usageError, type CliIo } from './io';
+import { runPolicy } from './policy';
+
+export type { CliIo } from './io';
+
+const COMMANDS = ['evaluate', 'policy', 'help'] as const;
+
+/**
+ * Runs the `cavra` command line in-process and returns the exit code (0 evaluated/ok, 1 validation or
+ * test failures, 2 usage errors). All output goes through `io`, so tests can call this directly.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+      io.stderr(MAIN_HELP);
+      return EXIT.usage;
+    case '-h':
+    case '--help':
+      io.stdout(MAIN_HELP);
+      return EXIT.ok;
+    case 'help':
+      if (rest.length > 0) return runCli([...rest, '--help'], io);
+      io.stdout(MAIN_HELP);
+      return EXIT.ok;
+    case '-v':
+    case '--version':
+    case 'version':
+      io.stdout(`${packageJson.version}\n`);
+      return EXIT.ok;
+    case 'evaluate':
+      return runEvaluate(rest, io);
+    case 'policy':
+      return runPolicy(rest, io);
+    case 'explain':
+      // Alias of `cavra policy explain`.
+      return runPolicy(argv, io);
+    default:
+      return usageError(
+        io,
+        command.startsWith('-')
+          ? `unknown option '${command}': options go after the command (cavra <command> [options])`
+          : `unknown command '${command}': use one of ${COMMANDS.join(', ')}`,
+        '',
+      );
+  }
+}
