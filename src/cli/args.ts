@@ -30,7 +30,9 @@ function describeParseError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
-  const option = quoted.split(' ')[0] ?? quoted;
+  // Node quotes options as '--name', '--name <value>' or '-n, --name <value>': report the long name.
+  const names = quoted.split(/[ ,]+/).filter((word) => word.startsWith('-'));
+  const option = names.find((word) => word.startsWith('--')) ?? names[0] ?? quoted;
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return /^-[^-]/.test(option)
