@@ -138,7 +138,8 @@ export function renderBatch(
       return;
     }
     const d = slot.decision;
-    const modeCells: Cell[] = withModes ? [d.mode, decisionCell(d.base_decision)] : [];
+    const policySaid: Cell = d.base_decision === d.decision ? '' : decisionCell(d.base_decision);
+    const modeCells: Cell[] = withModes ? [d.mode, policySaid] : [];
     rows.push([
       String(index),
       decisionCell(d.decision),

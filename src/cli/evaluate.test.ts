@@ -146,6 +146,9 @@ test('missing arguments and extra words are usage errors that say what to do', a
   const unquoted = await runInMemory(['evaluate', 'execute_command', 'terraform', 'plan']);
   expect(unquoted.code).toBe(2);
   expect(unquoted.stderr).toContain("unexpected argument 'plan': quote a target that contains spaces");
+  const empty = await runInMemory(['evaluate', 'read_file', ' ']);
+  expect(empty.code).toBe(2);
+  expect(empty.stderr).toContain('empty <target> for read_file (an unset shell variable?)');
   const noType = await runInMemory(['evaluate']);
   expect(noType.stderr).toContain('missing <action_type>');
 });

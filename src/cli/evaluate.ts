@@ -143,7 +143,7 @@ function positionalRequest(positionals: string[], flags: DecisionFlags): Decisio
   };
   if (actionType === 'mcp_tool_call') {
     const server = flags.server ?? target;
-    if (server === undefined)
+    if (server === undefined || server.trim() === '')
       return `missing MCP server: cavra evaluate mcp_tool_call <server> [--tool T] [--capability C]`;
     if (flags.server !== undefined && target !== undefined && target !== flags.server) {
       return `the MCP server is given twice ('${target}' and --server '${flags.server}'): keep one`;
@@ -158,6 +158,9 @@ function positionalRequest(positionals: string[], flags: DecisionFlags): Decisio
   }
   if (target === undefined)
     return `missing <target> for ${actionType}: cavra evaluate ${actionType} ${targetHint(actionType)}`;
+  if (target.trim() === '') {
+    return `empty <target> for ${actionType} (an unset shell variable?): cavra evaluate ${actionType} ${targetHint(actionType)}`;
+  }
   if (actionType === 'git_operation') {
     return { ...common, action_type: actionType, target, operation: flags.operation ?? 'push' };
   }
