@@ -34,7 +34,10 @@ const boundaryConfigs = Object.entries(ALLOWED).map(([layer, allowed]) => {
         'error',
         {
           paths: PURE.has(layer)
-            ? nodeBuiltins.map((name) => ({ name, message: `src/${layer} runs in the browser too: no Node built-ins.` }))
+            ? nodeBuiltins.map((name) => ({
+                name,
+                message: `src/${layer} runs in the browser too: no Node built-ins.`,
+              }))
             : [],
           patterns: [
             {
@@ -58,11 +61,17 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': [
         'error',
-        { selector: 'ExportAllDeclaration', message: 'No `export *`: name what a module exports (STYLE.md).' },
+        {
+          selector: 'ExportAllDeclaration',
+          message: 'No `export *`: name what a module exports (STYLE.md).',
+        },
       ],
     },
   },

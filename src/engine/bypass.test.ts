@@ -381,3 +381,28 @@ test('an allow through reordered options needs every reading to be allowed', () 
   const result = run({ target: 'kubectl --weird get scale deploy x' });
   expect(result.decision).toBe('require_approval');
 });
+
+test('a glob operand that may expand to a protected path is never allowed', () => {
+  expectCase('cat certs/*.pem', 'block', 'filesystem.read.block'); // every expansion is a .pem
+  for (const command of ['cat .e*', 'cat .en?', 'cat .[e]nv', 'cat k*']) {
+    const result = run({ target: command });
+    expect({ command, decision: result.decision, rule_id: result.rule_id }).toEqual({
+      command,
+      decision: 'require_approval',
+      rule_id: 'filesystem.read.glob',
+    });
+  }
+  expectCase('cat src/*.ts', 'allow', 'commands.allow');
+  expectCase('cat "k*"', 'allow', 'commands.allow'); // quoted: a literal file name, not a glob
+  expectCase('echo x > .github/*/ci.yml', 'require_approval', 'filesystem.write.glob');
+});
+
+test('command refspecs name branches on a known remote; symbolic refs are unknown destinations', () => {
+  expectCase('git push origin release/main', 'allow', 'commands.allow');
+  expectCase('git push origin feature/x:main', 'block', 'git.protected_branch.block_direct_push');
+  expectCase('git push --repo=origin main', 'block', 'git.protected_branch.block_direct_push');
+  expectCase('git push origin @', 'require_approval', 'git.push.unknown_destination');
+  const push = (target: string): string =>
+    run({ action_type: 'git_operation', target, operation: 'push' }).rule_id;
+  expect(push('origin/HEAD')).toBe('git.push.unknown_destination');
+});

@@ -47,7 +47,7 @@ export function tokenFlags(token: string, program: string, subcommand: string | 
   if (token.startsWith('--')) return eq === -1 ? [token] : [token, token.slice(0, eq)];
   if (!COMBINED_SHORT.test(token)) return [aliases[token] ?? token];
   // `-rf` is `-r -f` for POSIX tools; keep the whole token too for single-dash long options (`find -name`).
-  return [token, ...[...token.slice(1)].map((letter) => aliases[`-${letter}`] ?? `-${letter}`)];
+  return [token, ...Array.from(token.slice(1)).map((letter) => aliases[`-${letter}`] ?? `-${letter}`)];
 }
 
 /** Builds the matcher forms for a list of words (program first). */

@@ -104,18 +104,18 @@ test('errors are values with stable codes and name the valid choices', () => {
     policies,
     context,
   );
-  expect(unknownPack.ok === false && unknownPack.error).toMatchObject({
+  expect(!unknownPack.ok && unknownPack.error).toMatchObject({
     code: 'unknown_policy_pack',
     choices: ['base', 'open-mcp'],
   });
   const unknownType = decide({ action_type: 'launch_rocket', target: 'x' }, policies, context);
-  expect(unknownType.ok === false && unknownType.error.code).toBe('unknown_action_type');
+  expect(!unknownType.ok && unknownType.error.code).toBe('unknown_action_type');
   const badMode = decide(
     { action_type: 'read_file', target: 'x', policy_pack: 'base', policy_mode: 'yolo' as 'strict' },
     policies,
     context,
   );
-  expect(badMode.ok === false && badMode.error.code).toBe('invalid_policy_mode');
+  expect(!badMode.ok && badMode.error.code).toBe('invalid_policy_mode');
 });
 
 test('an internal failure blocks (fail closed), never allows', () => {

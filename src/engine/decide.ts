@@ -65,7 +65,7 @@ export function decide(
       ok: false,
       error: {
         code: 'invalid_policy_mode',
-        message: `unknown policy mode '${String(mode)}': use one of ${POLICY_MODES.join(', ')}`,
+        message: `unknown policy mode '${mode}': use one of ${POLICY_MODES.join(', ')}`,
         choices: [...POLICY_MODES],
       },
     };
@@ -88,7 +88,7 @@ export function decide(
   try {
     verdict = isGeneric
       ? genericGuard(actionType, request.risk_level)
-      : runGuard(actionType as RuntimeActionType, request, pack, scope, context.registry);
+      : runGuard(actionType, request, pack, scope, context.registry);
   } catch (error) {
     verdict = failClosed(error);
   }

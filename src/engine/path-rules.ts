@@ -1,4 +1,4 @@
-import { gitignoreRegex, isLiteral, upstreamRegex } from './pattern';
+import { gitignoreRegex, isLiteral, upstreamRegex, globIntersectsPattern } from './pattern';
 
 /** A pattern as declared, with the pack that declared it (after inheritance). */
 export type SourcedPattern = { pattern: string; pack: string };
@@ -82,6 +82,22 @@ export class PathRuleList {
     }
     consider(this.generic);
     return best === undefined ? -1 : best.order;
+  }
+
+  /**
+   * The first pattern that could name the same path as an unexpanded glob operand (`.e*` and `.env`).
+   * Unanchored patterns may sit at any depth, so they are also tried below any directory.
+   */
+  firstIntersecting(glob: string): SourcedPattern | undefined {
+    return this.patterns.find(({ pattern }) => {
+      const bare = pattern.startsWith('**/') ? pattern.slice(3) : pattern;
+      const anyDepth = !bare.replace(/\/+$/, '').includes('/');
+      return (
+        globIntersectsPattern(glob, pattern) ||
+        globIntersectsPattern(glob, bare) ||
+        (anyDepth && globIntersectsPattern(glob, `*/${bare}`))
+      );
+    });
   }
 
   /**

@@ -6,7 +6,9 @@ import { semanticsTable, type SemanticsRow } from '../../scripts/semantics-table
 import { testContext } from '../helpers';
 import { upstreamDecide } from './upstream-reference';
 
-const rows = JSON.parse(readFileSync(new URL('../../fixtures/compat/semantics.json', import.meta.url), 'utf8')) as SemanticsRow[];
+const rows = JSON.parse(
+  readFileSync(new URL('../../fixtures/compat/semantics.json', import.meta.url), 'utf8'),
+) as SemanticsRow[];
 const bundled = loadPolicySet({}, '/nonexistent');
 
 function policiesFor(row: SemanticsRow) {
@@ -17,17 +19,24 @@ function policiesFor(row: SemanticsRow) {
 }
 
 test.each(rows.map((row) => [row.id, row] as const))('%s: ours as documented', (_id, row) => {
-  const result = decide(row.request as DecisionRequest, policiesFor(row), testContext({ workspaceRoot: '/elsewhere' }));
+  const result = decide(
+    row.request as DecisionRequest,
+    policiesFor(row),
+    testContext({ workspaceRoot: '/elsewhere' }),
+  );
   if (!result.ok) throw new Error(result.error.message);
   expect({ decision: result.value.decision, rule_id: result.value.rule_id }).toEqual(row.ours);
 });
 
-test.each(rows.map((row) => [row.id, row] as const))('%s: upstream column matches upstream rules', (_id, row) => {
-  const policies = policiesFor(row);
-  const pack = policies.packs.get(row.request['policy_pack'] ?? policies.defaultPack);
-  if (pack === undefined) throw new Error('pack');
-  expect(upstreamDecide(row.request, pack)).toEqual(row.upstream);
-});
+test.each(rows.map((row) => [row.id, row] as const))(
+  '%s: upstream column matches upstream rules',
+  (_id, row) => {
+    const policies = policiesFor(row);
+    const pack = policies.packs.get(row.request['policy_pack'] ?? policies.defaultPack);
+    if (pack === undefined) throw new Error('pack');
+    expect(upstreamDecide(row.request, pack)).toEqual(row.upstream);
+  },
+);
 
 test('docs/policy-semantics.md carries the current table (run `npm run docs:semantics` after editing the rows)', () => {
   const doc = readFileSync(new URL('../../docs/policy-semantics.md', import.meta.url), 'utf8');

@@ -230,10 +230,10 @@ function redirectAccesses(
     if ((redirect.op === '>&' || redirect.op === '<&') && /^(\d+|-)$/.test(first.text)) continue;
     if (OUTPUT_OPS.has(redirect.op) || redirect.op === '>&') {
       output = true;
-      files.push({ path: first.text, access: 'write', recursive: false });
+      files.push({ path: first.text, access: 'write', recursive: false, glob: first.hasGlob });
     }
     if (redirect.op === '<' || redirect.op === '<>' || redirect.op === '<&')
-      files.push({ path: first.text, access: 'read', recursive: false });
+      files.push({ path: first.text, access: 'read', recursive: false, glob: first.hasGlob });
   }
   return {
     files: files.filter((file) => !/^\/dev\/(null|stdout|stderr|stdin|tty|fd\/\d+)$/.test(file.path)),
@@ -287,7 +287,7 @@ function analyzeArgv(
   const script = unwrapped.script;
   // A script given as text (`sh -c`, `eval`, `env -S`) runs whatever its substitutions produce.
   const runsCode = program !== null && (INTERPRETERS.has(program) || script !== undefined);
-  const interpreter = runsCode ? (program ?? undefined) : undefined;
+  const interpreter = runsCode ? program : undefined;
   for (const word of unwrapped.argv) walkSubstitutions(word.substitutions, context, walk, interpreter);
   hereStringExecution(redirects, interpreter, walk);
   const dynamicScript = script !== undefined && !script.source.isStatic;
@@ -313,11 +313,12 @@ function analyzeArgv(
   const wrapperFiles = unwrapped.wrapperArgv.flatMap((wrapper) =>
     fileAccesses(programName(wrapper[0]) ?? '', wrapper),
   );
+  const globs = new Set(unwrapped.argv.filter((word) => word.hasGlob).map((word) => word.text));
   const files = [
     ...redirectFiles,
     ...wrapperFiles,
     ...(program === null ? [] : fileAccesses(program, unwrapped.argv)),
-  ];
+  ].map((file) => (globs.has(file.path) ? { ...file, glob: true } : file));
   if (script === undefined || dynamicScript || files.length > 0) {
     walk.commands.push({
       words: script !== undefined && !dynamicScript ? [] : words,

@@ -1,7 +1,13 @@
 import type { EvaluatedWord } from './words';
 
 /** A file a command reads or writes. `recursive` marks a directory operand of a recursive delete or copy. */
-export type FileAccess = { path: string; access: 'read' | 'write'; recursive: boolean };
+export type FileAccess = {
+  path: string;
+  access: 'read' | 'write';
+  recursive: boolean;
+  /** True when the operand holds an unquoted glob the engine cannot expand. */
+  glob?: boolean;
+};
 
 /** Programs whose file operands are all read (grep/sed/awk/jq skip their pattern or program first). */
 const READERS = new Set([

@@ -96,7 +96,7 @@ function skipOptions(argv: readonly EvaluatedWord[], spec: (typeof WRAPPERS)[str
     }
     // `-u root` or `-uroot`: a valued letter consumes the rest of the token or the next word.
     const letters = text.slice(1);
-    const valuedAt = [...letters].findIndex((letter) => spec.valued.includes(letter));
+    const valuedAt = Array.from(letters).findIndex((letter) => spec.valued.includes(letter));
     index += valuedAt !== -1 && valuedAt === letters.length - 1 ? 2 : 1;
   }
   return index + (spec.positional ?? 0);

@@ -131,6 +131,7 @@ function pushDestinations(
   let force = false;
   let everything = false;
   let tagsOnly = false;
+  let repository: string | undefined;
   for (let index = 2; index < words.length; index += 1) {
     const word = words[index] ?? '';
     if (word === '--') {
@@ -141,14 +142,9 @@ function pushDestinations(
       positional.push(word);
       continue;
     }
-    if (
-      word === '-o' ||
-      word === '--push-option' ||
-      word === '--repo' ||
-      word === '--receive-pack' ||
-      word === '--exec'
-    )
-      index += 1;
+    if (word === '--repo') repository = words[index + 1];
+    if (word.startsWith('--repo=')) repository = word.slice('--repo='.length);
+    if (['-o', '--push-option', '--repo', '--receive-pack', '--exec'].includes(word)) index += 1;
     if (
       word === '--force' ||
       word.startsWith('--force-with-lease') ||
@@ -158,12 +154,16 @@ function pushDestinations(
     if (word === '--all' || word === '--mirror' || word === '--branches') everything = true;
     if (word === '--tags') tagsOnly = true;
   }
-  const refspecs = positional.slice(1);
+  // With `--repo`, every positional word is a refspec; otherwise the first names the remote.
+  const refspecs = repository === undefined ? positional.slice(1) : positional;
   if (refspecs.length === 0) {
     if (tagsOnly && !everything) return { destinations: [], force };
     return { destinations: [{ ref: null, force, text: words.join(' ') }], force };
   }
-  const destinations = refspecs.map((refspec) => refspecDestination(refspec, force));
+  const destinations: PushDestination[] = refspecs.map((refspec) => ({
+    ...refspecDestination(refspec, force),
+    remoteKnown: true,
+  }));
   if (everything) destinations.push({ ref: null, force, text: words.join(' ') });
   return { destinations, force: force || destinations.some((d) => d.force) };
 }
@@ -268,6 +268,10 @@ function judgeSegment(
   for (const file of command.files) {
     const rule = judgePath(pack, file.access, pathForms(file.path, scope), file.recursive);
     if (rule.decision !== 'allow') findings.push({ ...rule, source: 'filesystem' });
+    if (file.glob === true && rule.decision === 'allow') {
+      const risky = globRule(pack, file.access, file.path);
+      if (risky !== undefined) findings.push({ ...risky, source: 'filesystem' });
+    }
     if (file.recursive && rule.decision === 'allow') {
       const direct = judgePath(pack, file.access, pathForms(file.path, scope));
       if (direct.decision !== 'allow') findings.push({ ...direct, source: 'filesystem' });
@@ -366,6 +370,29 @@ function judgeSegment(
   return { findings, segment: segmentOf('allow', 'commands.allow'), allow: rule };
 }
 
+/** An unexpanded glob operand that may name a protected path cannot be cleared statically: review it. */
+function globRule(pack: CompiledPack, access: 'read' | 'write', glob: string): MatchedRule | undefined {
+  const lists =
+    access === 'read'
+      ? [pack.filesystem.blockRead]
+      : [pack.filesystem.blockWrite, pack.filesystem.approvalWrite];
+  for (const list of lists) {
+    const hit = list.firstIntersecting(glob);
+    if (hit === undefined) continue;
+    return {
+      rule_id: `filesystem.${access}.glob`,
+      decision: 'require_approval',
+      severity: 'high',
+      pattern: hit.pattern,
+      pack: hit.pack,
+      path: glob,
+      access,
+      reason: `The glob ${glob} may expand to a path matching ${hit.pattern}; review required.`,
+    };
+  }
+  return undefined;
+}
+
 function strictest(findings: readonly Finding[]): Finding | undefined {
   let best: Finding | undefined;
   for (const finding of findings) {
@@ -381,9 +408,7 @@ function strictest(findings: readonly Finding[]): Finding | undefined {
 
 function approverFor(rule: MatchedRule): string | null {
   if (rule.decision !== 'require_approval') return null;
-  return rule.rule_id === 'filesystem.write.require_approval'
-    ? APPROVER.platformSecurity
-    : APPROVER.repositoryOwners;
+  return rule.rule_id.startsWith('filesystem.') ? APPROVER.platformSecurity : APPROVER.repositoryOwners;
 }
 
 function verdictOf(rule: MatchedRule, segments: CommandSegment[] | null): Verdict {

@@ -19,8 +19,27 @@ export function branchCandidates(ref: string): string[] {
   return slash === -1 ? [name] : [name, name.slice(slash + 1)];
 }
 
-/** One destination of a push: a branch name, or null when it cannot be told from the text. */
-export type PushDestination = { ref: string | null; force: boolean; text: string };
+/**
+ * One destination of a push: a branch name, or null when it cannot be told from the text. `remoteKnown` is true
+ * for refspecs of a `git push <remote> <refspec>` command, whose destination is a branch name on that remote
+ * (so `release/main` is the branch `release/main`, not remote `release` branch `main`).
+ */
+export type PushDestination = { ref: string | null; force: boolean; text: string; remoteKnown?: boolean };
+
+/** Refs that name no branch statically (`HEAD`, `@`, `origin/HEAD`). */
+function isSymbolic(branch: string): boolean {
+  return branch === 'HEAD' || branch === '@' || branch.startsWith('@{');
+}
+
+/** Branch candidates of a destination, or null when it resolves to a symbolic ref. */
+function destinationBranches(destination: PushDestination & { ref: string }): string[] | null {
+  const ref = destination.ref;
+  const candidates =
+    destination.remoteKnown === true
+      ? [ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref]
+      : branchCandidates(ref);
+  return candidates.some(isSymbolic) ? null : candidates;
+}
 
 export function protectedPushRule(branch: string, pattern: string, text: string): MatchedRule {
   return {
@@ -45,7 +64,9 @@ export function judgePush(
 ): MatchedRule[] {
   const rules: MatchedRule[] = [];
   for (const destination of destinations) {
-    if (destination.ref === null) {
+    const branches =
+      destination.ref === null ? null : destinationBranches({ ...destination, ref: destination.ref });
+    if (branches === null) {
       rules.push({
         rule_id: 'git.push.unknown_destination',
         decision: 'require_approval',
@@ -56,7 +77,7 @@ export function judgePush(
       continue;
     }
     const hit = pack.git.blockProtectedPush
-      ? branchCandidates(destination.ref)
+      ? branches
           .map((branch) => ({ branch, pattern: pack.git.isProtected(branch) }))
           .find((candidate) => candidate.pattern !== undefined)
       : undefined;

@@ -21,9 +21,13 @@ export function mergeChain(chain: readonly { id: string; document: JsonObject }[
   const origins: Origins = new Map();
   let merged: JsonObject = {};
   for (const { id, document } of chain) {
-    merged = mergeObjects(merged, document, id, '', origins);
+    // INVARIANT: inline tests belong to the pack that declares them; a child's stricter rules would fail its
+    // parents' expectations, so `tests` is never inherited.
+    const { tests: _tests, ...rules } = document;
+    merged = mergeObjects(merged, rules, id, '', origins);
   }
   const child = chain[chain.length - 1]?.document;
+  if (child?.['tests'] !== undefined) merged['tests'] = child['tests'];
   const metadata = merged['metadata'];
   if (isJsonObject(metadata) && isJsonObject(child?.['metadata'])) {
     const inherits = child['metadata']['inherits'];
