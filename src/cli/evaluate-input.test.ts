@@ -206,6 +206,8 @@ test('unreadable or malformed input is a usage error', async () => {
   expect(scalar.stderr).toContain('standard input must hold a request object or an array of requests');
   const empty = await runInMemory(['evaluate', '--input', '-'], { stdin: '  \n' });
   expect(empty.stderr).toContain('standard input is empty');
+  const tool = await runInMemory(['evaluate', '--input', '-', '--tool', 'x'], { stdin: '[]' });
+  expect(tool.stderr).toContain(`option '--tool' does not apply to --input: set "tool" in each request`);
   const both = await runInMemory(['evaluate', 'read_file', '.env', '--input', '-']);
   expect(both.stderr).toContain('give either --input or <action_type> <target>, not both');
 });

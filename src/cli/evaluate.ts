@@ -36,6 +36,9 @@ const EVALUATE_OPTIONS = { ...DECISION_OPTIONS, input: { type: 'string', short: 
 /** The parsed flags of `evaluate`/`explain` (those of `--input` batches too). */
 export type DecisionFlags = Extract<ParsedArgs<typeof DECISION_OPTIONS>, { ok: true }>['values'];
 
+/** Flags that only make sense for one action type of the positional form. */
+const MCP_ONLY = ['server', 'tool', 'capability'] as const;
+
 /** `cavra evaluate <action_type> <target> …` or `cavra evaluate --input <file|-> …`. */
 export async function runEvaluate(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args, EVALUATE_OPTIONS);
@@ -50,6 +53,14 @@ export async function runEvaluate(args: string[], io: CliIo): Promise<number> {
       return usageError(
         io,
         `give either --input or <action_type> <target>, not both (got '${positionals.join(' ')}')`,
+        'evaluate',
+      );
+    }
+    const positionalOnly = (['operation', ...MCP_ONLY] as const).find((key) => values[key] !== undefined);
+    if (positionalOnly !== undefined) {
+      return usageError(
+        io,
+        `option '--${positionalOnly}' does not apply to --input: set "${positionalOnly}" in each request`,
         'evaluate',
       );
     }
@@ -116,8 +127,6 @@ function checkMode(io: CliIo, mode: string | undefined, command: string): Policy
   if (mode === undefined || isOneOf(POLICY_MODES, mode)) return mode;
   return usageError(io, `unknown policy mode '${mode}': use one of ${POLICY_MODES.join(', ')}`, command);
 }
-
-const MCP_ONLY = ['server', 'tool', 'capability'] as const;
 
 /** Builds the request of the positional form the way upstream's CLI does (reference §7), or says what is wrong. */
 function positionalRequest(positionals: string[], flags: DecisionFlags): DecisionRequest | string {
