@@ -406,3 +406,16 @@ test('command refspecs name branches on a known remote; symbolic refs are unknow
     run({ action_type: 'git_operation', target, operation: 'push' }).rule_id;
   expect(push('origin/HEAD')).toBe('git.push.unknown_destination');
 });
+
+test('git_operation verbs that push with force are judged as force pushes', () => {
+  const op = (operation: string, target: string, pack = 'rce-opt-out') =>
+    run({ action_type: 'git_operation', target, operation }, pack).rule_id;
+  expect(op('force_push', 'feature/x')).toBe('git.force_push.block');
+  expect(op('push --force', 'feature/x')).toBe('git.force_push.block');
+  expect(op('push', 'feature/x')).toBe('git.allow');
+  expect(op('force_push', 'origin/main', 'guard')).toBe('git.protected_branch.block_direct_push');
+  expect(op('fetch', 'origin/main', 'guard')).toBe('git.allow');
+  const rule = run({ action_type: 'git_operation', target: 'origin/main', operation: 'push' })
+    .matched_rules[0];
+  expect(rule?.pack).toBe('guard');
+});

@@ -81,13 +81,15 @@ export function judgePush(
           .map((branch) => ({ branch, pattern: pack.git.isProtected(branch) }))
           .find((candidate) => candidate.pattern !== undefined)
       : undefined;
-    if (hit?.pattern !== undefined) rules.push(protectedPushRule(hit.branch, hit.pattern, text));
+    if (hit?.pattern !== undefined)
+      rules.push({ ...protectedPushRule(hit.branch, hit.pattern, text), pack: pack.id });
     if (destination.force && pack.git.blockForcePush) {
       rules.push({
         rule_id: 'git.force_push.block',
         decision: 'block',
         severity: 'high',
         pattern: 'block_force_push',
+        pack: pack.id,
         reason: 'Force push is prohibited by policy (git.block_force_push).',
         segment: text,
       });
@@ -112,12 +114,13 @@ export function refspecDestination(refspec: string, forced: boolean): PushDestin
 
 /** The `git_operation` guard: `target` is the ref (`origin/main`, `HEAD:main`, `+main`), `operation` the verb. */
 export function gitOperationGuard(pack: CompiledPack, operation: string, target: string): Verdict {
-  if (operation === 'push') {
+  // Verbs spelled as upstream clients do (`push`, `force_push`, `push --force`, `force-push`).
+  const verb = operation.trim().toLowerCase();
+  if (verb.includes('push')) {
+    const force = verb.includes('force') || verb.includes('-f');
     const destination: PushDestination =
-      target.trim() === ''
-        ? { ref: null, force: false, text: target }
-        : refspecDestination(target.trim(), false);
-    const [rule, ...more] = judgePush(pack, [destination], `git push ${target}`.trim());
+      target.trim() === '' ? { ref: null, force, text: target } : refspecDestination(target.trim(), force);
+    const [rule, ...more] = judgePush(pack, [destination], `git ${verb} ${target}`.trim());
     if (rule !== undefined) {
       const verdict = single(rule, rule.decision === 'require_approval' ? APPROVER.repositoryOwners : null);
       verdict.matched_rules.push(...more);

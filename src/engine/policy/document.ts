@@ -1,4 +1,4 @@
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
 import policySchema from '../../../policies/policy.schema.json';
 import type { JsonObject, JsonValue } from '../types';
@@ -98,7 +98,7 @@ function toDiagnostic(
     severity: 'error',
     file,
     path: pointer,
-    message: `${error.message ?? 'invalid'}${detail}`,
+    message: `${friendlyMessage(error)}${detail}`,
     ...at(offset),
   };
 }
@@ -130,4 +130,27 @@ export function isJsonObject(value: unknown): value is JsonObject {
 
 export function isJsonValueArray(value: unknown): value is JsonValue[] {
   return Array.isArray(value);
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'a string',
+  array: 'a list',
+  object: 'a mapping',
+  boolean: 'true or false',
+  integer: 'a whole number',
+  number: 'a number',
+  null: 'null',
+};
+
+/** Ajv's terse messages rephrased for pack authors ("must be a list", not "must be array"). */
+function friendlyMessage(error: ErrorObject): string {
+  const expected = error.params['type'];
+  if (error.keyword === 'type' && typeof expected === 'string') {
+    const names = expected.split(',').map((name) => TYPE_NAMES[name] ?? name);
+    return `must be ${names.join(' or ')}`;
+  }
+  if (error.keyword === 'required')
+    return `missing required key '${String(error.params['missingProperty'])}'`;
+  if (error.keyword === 'minLength') return 'must not be empty';
+  return error.message ?? 'invalid';
 }

@@ -14,6 +14,8 @@ test('schema errors carry file, line and column; unknown keys are warnings', () 
   expect(summary).toContain('error policies/p/policy.yaml:7:24 /filesystem/block_read/1');
   expect(summary).toContain('warning policies/p/policy.yaml:8:3 /filesystem/blok_write');
   expect(summary).toContain('error policies/p/policy.yaml:10:10 /commands/block');
+  expect(diagnostics.find((d) => d.path === '/commands/block')?.message).toBe('must be a list');
+  expect(diagnostics.find((d) => d.path === '/filesystem/block_read/1')?.message).toBe('must be a string');
   expect(diagnostics.find((d) => d.path === '/filesystem/blok_write')?.message).toMatch(
     /unknown key 'blok_write'/,
   );
