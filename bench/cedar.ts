@@ -27,6 +27,9 @@ export { getCedarVersion };
 /** Policy id → Cedar policy text. */
 export type CedarPolicies = Record<string, string>;
 
+/** The engine's neutral builtins (guards/command.ts); `echo`/`printf` are neutral only without redirection. */
+const NEUTRAL_BUILTINS = ['cd', 'pushd', 'popd', 'true', 'false', ':', 'pwd'];
+
 const PRINCIPAL = { type: 'Agent', id: 'coding-agent' };
 const RESOURCE = { type: 'Workspace', id: 'repo' };
 
@@ -99,6 +102,14 @@ export function cedarPolicies(pack: CompiledPack): CedarPolicies {
   for (const pattern of strings(commands['require_approval']))
     commandRule('forbid', 'require_approval', pattern);
   for (const pattern of strings(commands['allow'])) commandRule('permit', 'allow', pattern);
+  // Side-effect-free builtins (`cd`, `pwd` …) never block a command line; per segment, Cedar permits them.
+  const neutral = NEUTRAL_BUILTINS.flatMap((name) => [
+    `context.command == ${cedarString(name)}`,
+    `context.command like ${likeLiteral(`${name} *`)}`,
+  ]);
+  add(
+    `@cavra("neutral")\npermit (principal, action == Action::"execute_command", resource)\nwhen { ${neutral.join(' || ')} };`,
+  );
   // The git guard: pushes to protected branches, as a `git_operation` and inside a command.
   for (const branch of pack.git.protectedBranches) {
     add(

@@ -423,6 +423,7 @@ function main(): void {
         'ours p99',
         'batch',
         'cedar calls',
+        'cedar',
         'cedar p50',
         'cedar/ours',
       ],
@@ -440,6 +441,7 @@ function main(): void {
           fmt(ours.p99),
           String(result.oursBatch),
           String(result.cedarCalls),
+          result.cedarAllowed === true ? 'allow' : 'deny',
           fmt(cedar.p50),
           `${fmt(cedar.p50 / ours.p50, 0)}×`,
         ];
