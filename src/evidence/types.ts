@@ -6,13 +6,7 @@ import type { JsonObject } from '../engine';
 
 /** What a log entry records. Extensible: new kinds are added here, never by reusing one. */
 export type EntryKind =
-  | 'decision'
-  | 'approval'
-  | 'break_glass'
-  | 'session'
-  | 'policy_publication'
-  | 'operations'
-  | 'delivery';
+  'decision' | 'approval' | 'break_glass' | 'session' | 'policy_publication' | 'operations' | 'delivery';
 
 /**
  * One entry of the evidence log (`cavra.evidence.entry.v1`).
@@ -50,7 +44,15 @@ export type VerificationIssue = {
   /** The entry sequence or file the issue is about, when there is one. */
   sequence?: number;
   file?: string;
+  /** 1-based line of the input file (JSONL import). */
+  line?: number;
 };
+
+/** An expected failure (bad input, unknown key …) as a value with a stable code (STYLE.md §5). */
+export type EvidenceError = { code: string; message: string };
+
+/** A value or an {@link EvidenceError}. */
+export type EvidenceResult<T> = { ok: true; value: T } | { ok: false; error: EvidenceError };
 
 /** The outcome of a verification: errors make it invalid; warnings say what could not be verified. */
 export type VerificationReport = {
