@@ -1,0 +1,92 @@
+/**
+ * Log entries (`cavra.evidence.entry.v1`): a hash chain of JCS-canonical records whose `entry_hash` also
+ * names the entry's Merkle leaf. Creating the next entry costs one canonicalisation and one hash, whatever
+ * the log's length.
+ */
+import type { JsonObject } from '../engine';
+import { canonicalJson, fromHex, toHex, utf8 } from './canonical';
+import { leafHash } from './merkle';
+import { parseTimestamp } from './time';
+import type { EntryKind, EvidenceCrypto, EvidenceEntry, LogHead } from './types';
+
+/** The schema tag of a log entry. */
+export const ENTRY_SCHEMA = 'cavra.evidence.entry.v1';
+
+/** Every entry kind this version knows; verification warns about others (a newer writer), never guesses. */
+export const ENTRY_KINDS: readonly EntryKind[] = [
+  'decision',
+  'approval',
+  'break_glass',
+  'session',
+  'policy_publication',
+  'operations',
+  'delivery',
+];
+
+/** An entry before its hash is known: exactly the fields `entry_hash` covers. */
+export type UnhashedEntry = Omit<EvidenceEntry, 'entry_hash'>;
+
+/**
+ * The text `entry_hash` is computed over: RFC 8785 JCS of the entry without `entry_hash`. Any other field
+ * present on the object (which the v1 schema forbids) is covered too, so it cannot ride along unhashed.
+ */
+export function entryHashInput(entry: UnhashedEntry | EvidenceEntry): string {
+  const { entry_hash: _ignored, ...rest } = entry as EvidenceEntry;
+  return canonicalJson(rest);
+}
+
+/** Lowercase hex SHA-256 of {@link entryHashInput}. */
+export function computeEntryHash(entry: UnhashedEntry | EvidenceEntry, crypto: EvidenceCrypto): string {
+  return toHex(crypto.sha256(utf8(entryHashInput(entry))));
+}
+
+/**
+ * The entry that follows `head` (sequence 0 with a null `previous_hash` when the log is empty).
+ * @param recordedAt - RFC 3339 time of the append, from the caller's clock (the evidence layer has none).
+ * @throws TypeError when `recordedAt` is not an RFC 3339 timestamp with an offset, or the payload has no
+ *   canonical JSON form (a non-finite number or a string with a lone surrogate): both are caller bugs.
+ */
+export function createEntry(
+  head: LogHead,
+  kind: EntryKind,
+  payload: JsonObject,
+  recordedAt: string,
+  crypto: EvidenceCrypto,
+): EvidenceEntry {
+  if (parseTimestamp(recordedAt) === null) {
+    throw new TypeError(
+      `createEntry: recorded_at '${recordedAt}' is not an RFC 3339 timestamp with an offset`,
+    );
+  }
+  const unhashed: UnhashedEntry = {
+    schema_version: ENTRY_SCHEMA,
+    sequence: head === null ? 0 : head.sequence + 1,
+    kind,
+    recorded_at: recordedAt,
+    payload,
+    previous_hash: head === null ? null : head.entry_hash,
+  };
+  return { ...unhashed, entry_hash: computeEntryHash(unhashed, crypto) };
+}
+
+/** The head a log has after `entry` was appended. */
+export function headOf(entry: EvidenceEntry): LogHead {
+  return { sequence: entry.sequence, entry_hash: entry.entry_hash };
+}
+
+/** True when the entry's `entry_hash` matches its content. */
+export function verifyEntryHash(entry: EvidenceEntry, crypto: EvidenceCrypto): boolean {
+  return computeEntryHash(entry, crypto) === entry.entry_hash;
+}
+
+/**
+ * The entry's RFC 6962 Merkle leaf hash: `SHA-256(0x00 || entry_hash bytes)`. Hashing the 32-byte entry
+ * hash (not the JSON again) keeps tree work independent of payload size.
+ * @throws TypeError when `entry_hash` is not 64 lowercase hex characters.
+ */
+export function entryLeafHash(entry: Pick<EvidenceEntry, 'entry_hash'>, crypto: EvidenceCrypto): Uint8Array {
+  const digest = fromHex(entry.entry_hash);
+  if (digest?.length !== 32)
+    throw new TypeError(`entry_hash '${entry.entry_hash}' is not a SHA-256 hex digest`);
+  return leafHash(digest, crypto);
+}
