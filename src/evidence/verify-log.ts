@@ -1,0 +1,290 @@
+/**
+ * Whole-log verification: one pass over the entries (shape, sequence, hash chain, entry hashes, Merkle tree)
+ * that checks every signed checkpoint's root at its size, plus rollback detection against a checkpoint the
+ * auditor trusted earlier. Every problem is collected; what could not be verified is a warning, never silence.
+ */
+import { bytesEqual, toHex } from './canonical';
+import {
+  openCheckpointRecord,
+  checkpointTimestamp,
+  type CheckpointRecord,
+  type OpenedCheckpoint,
+} from './checkpoint';
+import { checkEntryShape, hashEntry } from './entry-shape';
+import { MerkleFrontier, leafHash } from './merkle';
+import { parseTimestamp } from './time';
+import type { TrustRoot } from './trust-root';
+import type { EvidenceCrypto, EvidenceEntry, VerificationIssue, VerificationReport } from './types';
+import { checkCheckpointSignatures, TrustKeys } from './verify-checkpoint';
+
+/** What the verifier trusts: keys, the log's identity, and the newest checkpoint it accepted before. */
+export type LogTrust = {
+  /** Trust roots for checkpoint signatures. None: signatures are reported as unverified (a warning). */
+  roots: readonly TrustRoot[];
+  /** The log's origin (`cavra.dev/evidence/<log-id>`). Absent: the first checkpoint's origin is used. */
+  origin?: string;
+  /**
+   * A checkpoint accepted on an earlier verification (kept by the auditor, not taken from the log). The log
+   * must still contain its tree; without it a rollback to an older log cannot be ruled out (a warning).
+   */
+  trustedCheckpoint?: CheckpointRecord;
+};
+
+/** Progress of a long verification. */
+export type VerifyProgress = { done: number; total: number };
+
+/** Entries between two progress callbacks. */
+export const PROGRESS_INTERVAL = 10_000;
+
+/** Entries plus, for JSONL input, the text each was parsed from (hashed directly when canonical). */
+export type EntrySource = {
+  entries: readonly unknown[];
+  lines?: readonly string[];
+  lineNumbers?: readonly number[];
+};
+
+type Target = { opened: OpenedCheckpoint; label: string; isTrusted: boolean; isSigned: boolean };
+
+/**
+ * Verifies a log and its checkpoints. `entries` are in log order as stored; `checkpoints` in any order.
+ * Errors name the entry sequence (or checkpoint size) they concern; `valid` is true only without errors.
+ */
+export function verifyLog(
+  entries: readonly EvidenceEntry[],
+  checkpoints: readonly CheckpointRecord[],
+  trust: LogTrust,
+  crypto: EvidenceCrypto,
+  onProgress?: (progress: VerifyProgress) => void,
+): VerificationReport {
+  return verifyEntrySource({ entries }, checkpoints, trust, crypto, onProgress);
+}
+
+/** {@link verifyLog} over an {@link EntrySource}; the JSONL reader uses it to hash lines without re-serialising. */
+export function verifyEntrySource(
+  source: EntrySource,
+  checkpoints: readonly unknown[],
+  trust: LogTrust,
+  crypto: EvidenceCrypto,
+  onProgress?: (progress: VerifyProgress) => void,
+): VerificationReport {
+  const errors: VerificationIssue[] = [];
+  const warnings: VerificationIssue[] = [];
+  const targets = openTargets(checkpoints, trust, crypto, errors, warnings);
+  const total = source.entries.length;
+  const covered = walkEntries(source, targets, crypto, errors, warnings, onProgress);
+
+  for (const target of [...targets.values()].flat()) {
+    if (target.opened.checkpoint.size <= total) continue;
+    const size = target.opened.checkpoint.size;
+    errors.push(
+      target.isTrusted
+        ? {
+            code: 'log_rollback',
+            message: `the log has ${total} entries but the trusted checkpoint covers ${size}: it was truncated or rolled back`,
+          }
+        : {
+            code: 'checkpoint_beyond_log',
+            message: `${target.label} covers ${size} entries but the log has ${total}: entries ${total}..${size - 1} are missing`,
+          },
+    );
+  }
+  if (trust.trustedCheckpoint === undefined) {
+    warnings.push({
+      code: 'rollback_unchecked',
+      message:
+        'no previously trusted checkpoint was given, so a rollback to an older log cannot be ruled out',
+    });
+  }
+  if (covered < total) {
+    warnings.push({
+      code: 'tail_not_checkpointed',
+      message: `entries ${covered}..${total - 1} are hash-chained but no verified checkpoint covers them`,
+      sequence: covered,
+    });
+  }
+  const signed = [...targets.values()].flat().filter((t) => t.isSigned && !t.isTrusted).length;
+  return {
+    valid: errors.length === 0,
+    errors,
+    warnings,
+    checked: {
+      entries: total,
+      checkpoints: checkpoints.length,
+      checkpoints_verified: signed,
+      covered_entries: covered,
+    },
+  };
+}
+
+/** Opens every checkpoint, checks origin and signatures, and indexes them by tree size. */
+function openTargets(
+  checkpoints: readonly unknown[],
+  trust: LogTrust,
+  crypto: EvidenceCrypto,
+  errors: VerificationIssue[],
+  warnings: VerificationIssue[],
+): Map<number, Target[]> {
+  const targets = new Map<number, Target[]>();
+  const add = (target: Target): void => {
+    const size = target.opened.checkpoint.size;
+    targets.set(size, [...(targets.get(size) ?? []), target]);
+  };
+  let origin = trust.origin;
+  if (trust.trustedCheckpoint !== undefined) {
+    const opened = openCheckpointRecord(trust.trustedCheckpoint);
+    if (opened.ok) {
+      origin ??= opened.value.checkpoint.origin;
+      add({ opened: opened.value, label: 'the trusted checkpoint', isTrusted: true, isSigned: true });
+    } else {
+      errors.push({
+        code: 'trusted_checkpoint_malformed',
+        message: `trusted checkpoint: ${opened.error.message}`,
+      });
+    }
+  }
+  const keys = new TrustKeys(trust.roots, crypto);
+  if (keys.count === 0 && checkpoints.length > 0) {
+    warnings.push({
+      code: 'checkpoint_signature_unverified',
+      message: `no trust root was supplied: the signatures of ${checkpoints.length} checkpoint(s) were not verified`,
+    });
+  }
+  checkpoints.forEach((record, index) => {
+    const opened = openCheckpointRecord(record);
+    if (!opened.ok) {
+      errors.push({ code: opened.error.code, message: `checkpoint #${index + 1}: ${opened.error.message}` });
+      return;
+    }
+    const { checkpoint } = opened.value;
+    const label = `checkpoint for tree size ${checkpoint.size}`;
+    origin ??= checkpoint.origin;
+    if (checkpoint.origin !== origin) {
+      errors.push({
+        code: 'checkpoint_origin_mismatch',
+        message: `${label}: origin '${checkpoint.origin}' is not '${origin}'`,
+      });
+    }
+    let isSigned = keys.count === 0;
+    if (keys.count > 0) {
+      const check = checkCheckpointSignatures(opened.value, keys, crypto);
+      errors.push(...check.errors);
+      warnings.push(...check.warnings);
+      isSigned = check.errors.length === 0 && check.signedBy.length > 0;
+    }
+    add({ opened: opened.value, label, isTrusted: false, isSigned });
+  });
+  return targets;
+}
+
+/** The single pass over the entries; returns how many leading entries a good signed checkpoint covers. */
+function walkEntries(
+  source: EntrySource,
+  targets: ReadonlyMap<number, Target[]>,
+  crypto: EvidenceCrypto,
+  errors: VerificationIssue[],
+  warnings: VerificationIssue[],
+  onProgress?: (progress: VerifyProgress) => void,
+): number {
+  const { entries, lines, lineNumbers } = source;
+  const frontier = new MerkleFrontier(crypto);
+  let covered = 0;
+  let expected = 0;
+  let previous: { sequence: number | null; hash: unknown; recordedAt: number | null } | null = null;
+  const checkTargets = (size: number, recordedAt: number | null): void => {
+    for (const target of targets.get(size) ?? []) {
+      if (checkRoot(target, frontier, recordedAt, errors, warnings) && target.isSigned && !target.isTrusted) {
+        covered = Math.max(covered, size);
+      }
+    }
+  };
+  checkTargets(0, null);
+  for (let i = 0; i < entries.length; i++) {
+    const value = entries[i];
+    const shape = checkEntryShape(value, i);
+    errors.push(...shape.errors);
+    warnings.push(...shape.warnings);
+    const entry = (shape.errors.some((e) => e.code === 'entry_malformed') ? {} : value) as Record<
+      string,
+      unknown
+    >;
+    const name = shape.sequence === null ? `entry at position ${i}` : `entry ${shape.sequence}`;
+    const at = (code: string, message: string): VerificationIssue => ({
+      code,
+      message: `${name}: ${message}`,
+      ...(shape.sequence === null ? {} : { sequence: shape.sequence }),
+      ...(lineNumbers?.[i] === undefined ? {} : { line: lineNumbers[i] }),
+    });
+    if (shape.sequence !== null) {
+      const s = shape.sequence;
+      if (s !== expected) {
+        if (previous?.sequence === s) errors.push(at('sequence_duplicate', `appears twice (position ${i})`));
+        else if (s > expected)
+          errors.push(at('sequence_gap', `entries ${expected}..${s - 1} are missing before it`));
+        else errors.push(at('sequence_out_of_order', `comes after entry ${expected - 1} (position ${i})`));
+      }
+      expected = Math.max(expected, s + 1);
+    }
+    if (previous !== null && entry.previous_hash !== previous.hash) {
+      errors.push(
+        at('previous_hash_mismatch', `previous_hash does not match the entry_hash of the entry before it`),
+      );
+    }
+    if (
+      previous !== null &&
+      previous.recordedAt !== null &&
+      shape.recordedAt !== null &&
+      shape.recordedAt < previous.recordedAt
+    ) {
+      warnings.push(at('recorded_at_decreasing', 'recorded_at is earlier than the previous entry'));
+    }
+    const digest = hashEntry(entry, lines?.[i], crypto, (code, message) => errors.push(at(code, message)));
+    frontier.append(leafHash(digest, crypto));
+    checkTargets(i + 1, shape.recordedAt);
+    previous = { sequence: shape.sequence, hash: entry.entry_hash, recordedAt: shape.recordedAt };
+    if (onProgress !== undefined && ((i + 1) % PROGRESS_INTERVAL === 0 || i + 1 === entries.length)) {
+      onProgress({ done: i + 1, total: entries.length });
+    }
+  }
+  return covered;
+}
+
+/** Compares a checkpoint's root with the tree at its size; true when it matches. */
+function checkRoot(
+  target: Target,
+  frontier: MerkleFrontier,
+  lastRecordedAt: number | null,
+  errors: VerificationIssue[],
+  warnings: VerificationIssue[],
+): boolean {
+  const { checkpoint } = target.opened;
+  if (!bytesEqual(frontier.root(), checkpoint.rootHash)) {
+    const range = checkpoint.size === 0 ? 'the empty log' : `entries 0..${checkpoint.size - 1}`;
+    errors.push(
+      target.isTrusted
+        ? {
+            code: 'log_fork',
+            message: `the log's history differs from the trusted checkpoint at size ${checkpoint.size}`,
+          }
+        : {
+            code: 'checkpoint_root_mismatch',
+            message: `${target.label}: root ${toHex(checkpoint.rootHash)} does not match ${range} (entries changed, removed, inserted or reordered)`,
+          },
+    );
+    return false;
+  }
+  const signedAt = checkpointTimestamp(checkpoint);
+  const signedMicros = signedAt === null ? null : parseTimestamp(signedAt);
+  if (
+    !target.isTrusted &&
+    signedMicros !== null &&
+    lastRecordedAt !== null &&
+    signedMicros < lastRecordedAt
+  ) {
+    warnings.push({
+      code: 'checkpoint_predates_entries',
+      message: `${target.label}: signed at ${String(signedAt)}, before entry ${checkpoint.size - 1} was recorded`,
+      sequence: checkpoint.size - 1,
+    });
+  }
+  return true;
+}
