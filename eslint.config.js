@@ -22,33 +22,66 @@ const ALLOWED = {
 };
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 /** Layers that must run in a browser as well as Node: no Node built-ins. */
-const PURE = new Set(['engine', 'evidence', 'api', 'console']);
+const PURE = new Set(['engine', 'evidence', 'store', 'api', 'console']);
+/** Files inside a pure layer that run on Node only: the store's Node drivers (chosen by Node callers) and test support. */
+/** @type {Record<string, string[]>} */
+const NODE_FILES = {
+  store: [
+    'src/store/drivers/better-sqlite3.ts',
+    'src/store/drivers/postgres.ts',
+    'src/store/drivers/open.ts',
+    'src/store/contract/**',
+  ],
+};
+/** @type {Record<string, { name: string, message: string }[]>} extra forbidden packages per layer */
+const FORBIDDEN_PACKAGES = {
+  store: ['better-sqlite3', 'pg'].map((name) => ({
+    name,
+    message:
+      'src/store core runs in the browser too: Node database drivers live in src/store/drivers (0008).',
+  })),
+};
+/** @type {Record<string, { regex: string, message: string }[]>} extra forbidden specifiers per layer */
+const FORBIDDEN_PATTERNS = {
+  api: [
+    {
+      regex: '(^|/)store/drivers(/|$)',
+      message:
+        'src/api never imports a store driver: the caller (server, cli, sandbox) chooses one (ARCHITECTURE.md).',
+    },
+  ],
+};
 
-const boundaryConfigs = Object.entries(ALLOWED).map(([layer, allowed]) => {
+const boundaryConfigs = Object.entries(ALLOWED).flatMap(([layer, allowed]) => {
   const forbidden = LAYERS.filter((l) => l !== layer && !allowed.includes(l));
-  return {
-    files: [`src/${layer}/**/*.ts`, `src/${layer}/**/*.tsx`],
-    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+  const patterns = [
+    {
+      regex: `^\\.\\.?/(\\.\\./)*(${forbidden.join('|')})(/|$)`,
+      message: `src/${layer} may depend only on: ${allowed.join(', ') || 'nothing'} (ARCHITECTURE.md).`,
+    },
+    ...(FORBIDDEN_PATTERNS[layer] ?? []),
+  ];
+  const builtins = nodeBuiltins.map((name) => ({
+    name,
+    message: `src/${layer} runs in the browser too: no Node built-ins.`,
+  }));
+  const nodeFiles = NODE_FILES[layer] ?? [];
+  /** @param {string[]} files @param {string[]} ignores @param {boolean} isPure */
+  const config = (files, ignores, isPure) => ({
+    files,
+    ignores: ['**/*.test.ts', '**/*.test.tsx', ...ignores],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: PURE.has(layer)
-            ? nodeBuiltins.map((name) => ({
-                name,
-                message: `src/${layer} runs in the browser too: no Node built-ins.`,
-              }))
-            : [],
-          patterns: [
-            {
-              regex: `^\\.\\.?/(\\.\\./)*(${forbidden.join('|')})(/|$)`,
-              message: `src/${layer} may depend only on: ${allowed.join(', ') || 'nothing'} (ARCHITECTURE.md).`,
-            },
-          ],
-        },
+        { paths: isPure ? [...builtins, ...(FORBIDDEN_PACKAGES[layer] ?? [])] : [], patterns },
       ],
     },
-  };
+  });
+  const layerFiles = [`src/${layer}/**/*.ts`, `src/${layer}/**/*.tsx`];
+  return [
+    config(layerFiles, nodeFiles, PURE.has(layer)),
+    ...(nodeFiles.length > 0 ? [config(nodeFiles, [], false)] : []),
+  ];
 });
 
 export default tseslint.config(

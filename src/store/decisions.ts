@@ -1,0 +1,107 @@
+import type { Decision } from '../engine';
+import { recordDecisionInSession } from './sessions';
+import type { DecisionsTable } from './schema';
+import type { Page, PageRequest, StoreContext } from './support';
+import { clampPage, fromJson, inTransaction, toCount, toJson } from './support';
+
+/** The filters of `GET /decisions` (upstream §5.2); every one is an exact match. */
+export type DecisionFilter = {
+  session_id?: string;
+  agent_id?: string;
+  repository?: string;
+  policy_pack?: string;
+  decision?: string;
+  severity?: string;
+  action_type?: string;
+};
+
+const FILTER_COLUMNS = [
+  'session_id',
+  'agent_id',
+  'repository',
+  'policy_pack',
+  'decision',
+  'severity',
+  'action_type',
+] as const satisfies readonly (keyof DecisionFilter & keyof DecisionsTable)[];
+
+/** Persisted decisions. */
+export interface DecisionRepository {
+  /**
+   * Stores a decision and folds it into its session's summary, in one transaction. Idempotent: a decision id that
+   * is already stored is left as it was and `false` is returned.
+   */
+  insert(decision: Decision): Promise<boolean>;
+  /** The decision with this id, or null. */
+  get(decisionId: string): Promise<Decision | null>;
+  /** Matching decisions, newest first (`timestamp DESC, decision_id ASC`), paged (limit 1..500, default 50). */
+  list(filter?: DecisionFilter, page?: PageRequest): Promise<Page<Decision>>;
+}
+
+/** The decision repository over a store context. */
+export function createDecisionRepository(ctx: StoreContext): DecisionRepository {
+  return {
+    insert: (decision) =>
+      inTransaction(ctx, async (db) => {
+        const result = await db
+          .insertInto('decisions')
+          .values(toRow(decision))
+          .onConflict((oc) => oc.column('decision_id').doNothing())
+          .executeTakeFirst();
+        const inserted = (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+        if (inserted) await recordDecisionInSession({ db, dialect: ctx.dialect }, decision);
+        return inserted;
+      }),
+    get: async (decisionId) => {
+      const row = await ctx.db
+        .selectFrom('decisions')
+        .select('payload')
+        .where('decision_id', '=', decisionId)
+        .executeTakeFirst();
+      return row ? fromJson<Decision>(row.payload) : null;
+    },
+    list: async (filter = {}, pageRequest) => {
+      const { limit, offset } = clampPage(pageRequest);
+      let query = ctx.db.selectFrom('decisions');
+      for (const column of FILTER_COLUMNS) {
+        const value = filter[column];
+        if (value !== undefined) query = query.where(column, '=', value);
+      }
+      const counted = await query
+        .select((eb) => eb.fn.countAll<string | number>().as('total'))
+        .executeTakeFirst();
+      const rows = await query
+        .select('payload')
+        .orderBy('timestamp', 'desc')
+        .orderBy('decision_id', 'asc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return {
+        items: rows.map((row) => fromJson<Decision>(row.payload)),
+        total: toCount(counted?.total),
+        limit,
+        offset,
+      };
+    },
+  };
+}
+
+function toRow(decision: Decision): DecisionsTable {
+  return {
+    decision_id: decision.decision_id,
+    session_id: decision.session_id,
+    agent_id: decision.agent_id,
+    actor: decision.actor,
+    repository: decision.repository ?? null,
+    policy_pack: decision.policy_pack,
+    action_type: decision.action_type,
+    target: decision.target,
+    rule_id: decision.rule_id,
+    decision: decision.decision,
+    severity: decision.severity,
+    timestamp: decision.timestamp,
+    correlation_id: decision.correlation_id,
+    payload: toJson(decision),
+  };
+}

@@ -1,0 +1,8 @@
+import { initialMigration } from './0001-initial';
+import type { Migration } from './migrator';
+
+/** Every migration, in the order it applies. Append new ones; never edit or reorder an applied one. */
+export const MIGRATIONS: readonly Migration[] = [initialMigration];
+
+export { migrate } from './migrator';
+export type { Migration, MigrationReport } from './migrator';

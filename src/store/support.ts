@@ -1,0 +1,62 @@
+/** Helpers shared by the repositories: transactions, paging and JSON columns. */
+import type { Kysely } from 'kysely';
+import type { StoreDialect } from './dialect';
+import type { Database } from './schema';
+
+/** What every repository is built from: a database handle (possibly a transaction) and its dialect. */
+export type StoreContext = { db: Kysely<Database>; dialect: StoreDialect };
+
+/** Runs `fn` in a transaction, or inline when the context is already one (a unit of work). */
+export function inTransaction<T>(ctx: StoreContext, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  return ctx.db.isTransaction ? fn(ctx.db) : ctx.db.transaction().execute(fn);
+}
+
+/** Upstream's paging contract: limit 1..500 (default 50), offset ≥ 0. */
+export const DEFAULT_PAGE_LIMIT = 50;
+/** The largest page a list returns. */
+export const MAX_PAGE_LIMIT = 500;
+
+/** Paging input; out-of-range values are clamped, never rejected. */
+export type PageRequest = { limit?: number; offset?: number };
+
+/** A page of a list, with the total that matched the filters and the limit/offset actually used. */
+export type Page<T> = { items: T[]; total: number; limit: number; offset: number };
+
+/** An unpaged list (registry lists): every match and how many there are. */
+export type ItemList<T> = { items: T[]; total: number };
+
+/** Clamps limit into 1..500 (default 50) and offset to a whole number ≥ 0. */
+export function clampPage(request: PageRequest = {}): { limit: number; offset: number } {
+  const limit = Number.isFinite(request.limit)
+    ? Math.trunc(request.limit ?? DEFAULT_PAGE_LIMIT)
+    : DEFAULT_PAGE_LIMIT;
+  const offset = Number.isFinite(request.offset) ? Math.trunc(request.offset ?? 0) : 0;
+  return { limit: Math.min(MAX_PAGE_LIMIT, Math.max(1, limit)), offset: Math.max(0, offset) };
+}
+
+/** Serialises a record for a JSON text column. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** Reads back a JSON column this store wrote; the type is the one the writer had. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the type it wrote
+export function fromJson<T>(text: string): T {
+  const value: unknown = JSON.parse(text);
+  return value as T;
+}
+
+/** A count(*) column: pg returns int8 as a string unless the driver parses it, so normalise here. */
+export function toCount(value: string | number | bigint | undefined): number {
+  return Number(value ?? 0);
+}
+
+/** A string field of an open record, or null (for optional indexed columns). */
+export function optionalString(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** The `LIKE` pattern for a case-insensitive substring match, with `\` escaping `%`, `_` and itself. */
+export function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
