@@ -1,4 +1,4 @@
-import type { EvidenceEntry } from '../evidence/types';
+import type { EvidenceEntry } from '../evidence';
 import type { AppendRequest } from './evidence-log';
 
 type Pending = {

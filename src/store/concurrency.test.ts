@@ -58,7 +58,7 @@ test.skipIf(TEST_DATABASE_URL === undefined)(
       await database.drop();
     }
   },
-  30_000,
+  60_000,
 );
 
 /** Starts a worker process and resolves once its store is open. */
@@ -122,4 +122,4 @@ test('sqlite: several OS processes appending to one file form one chain', async 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}, 30_000);
+}, 60_000);

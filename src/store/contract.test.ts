@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Decision } from '../engine';
-import type { EvidenceEntry } from '../evidence/types';
+import type { CheckpointRecord, EvidenceEntry } from '../evidence';
 import type { TestDatabase, TestDriver } from './contract/harness';
 import { betterSqliteDriver, makeDecision, postgresDriver, sqlJsDriver } from './contract/harness';
 import { chainProblems, testNextEntry } from './contract/test-entry';
@@ -128,6 +128,7 @@ for (const driver of drivers) {
           blocked_count: 1,
           approval_required_count: 1,
           evidence_refs: ['a', 'b', 'c'],
+          decision_counts: { allow: 1, block: 1, require_approval: 1 },
         });
       });
 
@@ -160,8 +161,9 @@ for (const driver of drivers) {
           decision_count: 99,
           evidence_refs: ['x'],
         });
-        expect(reposted.decision_count).toBe(1);
-        expect(reposted.evidence_refs).toEqual([...decision.evidence_refs, 'x']);
+        // Once there are decisions, counts, times and refs are theirs, never the caller's.
+        expect(reposted).toMatchObject({ decision_count: 1, decision_counts: { allow: 1 } });
+        expect(reposted.evidence_refs).toEqual(decision.evidence_refs);
       });
 
       test('sessions list: filters and most recently updated first', async () => {
@@ -255,26 +257,25 @@ for (const driver of drivers) {
         expect(chainProblems(entries)).toEqual([]);
       });
 
-      test('checkpoints: insert once per (tree size, key), latest, list', async () => {
-        const checkpoint = (tree_size: number, key_id = 'k1') => ({
+      test('checkpoints: one per (origin, tree size), latest, list', async () => {
+        const checkpoint = (tree_size: number, origin = 'cavra.dev/evidence/a'): CheckpointRecord => ({
+          schema_version: 'cavra.evidence.checkpoint.v1',
+          origin,
           tree_size,
-          key_id,
-          root_hash: `root-${tree_size}`,
-          issued_at: T(tree_size),
-          checkpoint: { tree_size, signature: 'sig', key_id },
+          root_hash: String(tree_size).repeat(64).slice(0, 64),
+          timestamp: T(tree_size),
+          note: `${origin}\n${tree_size}\nroot\n\n— signature\n`,
         });
         expect(await store.evidence.checkpoints.latest()).toBeNull();
         expect(await store.evidence.checkpoints.insert(checkpoint(2))).toBe(true);
-        expect(await store.evidence.checkpoints.insert(checkpoint(2))).toBe(false);
+        expect(await store.evidence.checkpoints.insert({ ...checkpoint(2), timestamp: T(9) })).toBe(false);
         expect(await store.evidence.checkpoints.insert(checkpoint(5))).toBe(true);
-        expect(await store.evidence.checkpoints.insert(checkpoint(5, 'k2'))).toBe(true);
-        expect(await store.evidence.checkpoints.latest()).toEqual(checkpoint(5));
-        const page = await store.evidence.checkpoints.list({ limit: 2 });
-        expect(page.total).toBe(3);
-        expect(page.items.map((c) => [c.tree_size, c.key_id])).toEqual([
-          [5, 'k1'],
-          [5, 'k2'],
-        ]);
+        expect(await store.evidence.checkpoints.insert(checkpoint(7, 'cavra.dev/evidence/b'))).toBe(true);
+        expect(await store.evidence.checkpoints.latest('cavra.dev/evidence/a')).toEqual(checkpoint(5));
+        expect(await store.evidence.checkpoints.latest()).toEqual(checkpoint(7, 'cavra.dev/evidence/b'));
+        const page = await store.evidence.checkpoints.list({ origin: 'cavra.dev/evidence/a' }, { limit: 1 });
+        expect(page).toEqual({ items: [checkpoint(5)], total: 2, limit: 1, offset: 0 });
+        expect((await store.evidence.checkpoints.list()).total).toBe(3);
       });
 
       test('a unit of work commits a decision and its evidence together, or neither', async () => {

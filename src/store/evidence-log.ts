@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { JsonObject } from '../engine';
-import type { EntryKind, EvidenceEntry, LogHead } from '../evidence/types';
+import type { CheckpointRecord, EntryKind, EvidenceEntry, LogHead } from '../evidence';
 import { createAppendQueue } from './append-queue';
-import type { Database, EvidenceCheckpointsTable, EvidenceEntriesTable } from './schema';
+import type { Database, EvidenceEntriesTable } from './schema';
 import type { Page, PageRequest, StoreContext } from './support';
 import { clampPage, fromJson, inTransaction, optionalString, toCount, toJson } from './support';
 
@@ -20,23 +20,14 @@ export type NextEntry = (
 /** One append of a batch. */
 export type AppendRequest = { kind: EntryKind; payload: JsonObject; recordedAt: string };
 
-/** A signed checkpoint as stored: the columns lists use, plus the checkpoint object itself. */
-export type StoredCheckpoint = {
-  tree_size: number;
-  key_id: string;
-  root_hash: string;
-  issued_at: string;
-  checkpoint: Record<string, unknown>;
-};
-
-/** Signed checkpoints over the log. */
+/** Signed checkpoints over the log (`cavra.evidence.checkpoint.v1` records), one per (origin, tree size). */
 export interface CheckpointRepository {
-  /** Stores a checkpoint; `false` when one for this (tree size, key) already exists (it is kept). */
-  insert(checkpoint: StoredCheckpoint): Promise<boolean>;
-  /** The checkpoint over the largest tree, or null. */
-  latest(): Promise<StoredCheckpoint | null>;
-  /** Checkpoints, largest tree first, paged. */
-  list(page?: PageRequest): Promise<Page<StoredCheckpoint>>;
+  /** Stores a checkpoint; `false` when the origin already has one for this tree size (the first is kept). */
+  insert(checkpoint: CheckpointRecord): Promise<boolean>;
+  /** The checkpoint over the largest tree (of one origin, when given), or null. */
+  latest(origin?: string): Promise<CheckpointRecord | null>;
+  /** Checkpoints (of one origin, when given), largest tree first, paged. */
+  list(filter?: { origin?: string }, page?: PageRequest): Promise<Page<CheckpointRecord>>;
 }
 
 /** The append-only, hash-chained evidence log. INVARIANT: entries are never updated or deleted. */
@@ -127,40 +118,47 @@ export function createEvidenceLog(ctx: StoreContext, nextEntry: NextEntry): Evid
 }
 
 function createCheckpointRepository(ctx: StoreContext): CheckpointRepository {
+  const matching = (origin: string | undefined) => {
+    const query = ctx.db.selectFrom('evidence_checkpoints');
+    return origin === undefined ? query : query.where('origin', '=', origin);
+  };
   return {
     insert: async (checkpoint) => {
       const result = await ctx.db
         .insertInto('evidence_checkpoints')
-        .values(toCheckpointRow(checkpoint))
-        .onConflict((oc) => oc.columns(['tree_size', 'key_id']).doNothing())
+        .values({
+          origin: checkpoint.origin,
+          tree_size: checkpoint.tree_size,
+          root_hash: checkpoint.root_hash,
+          timestamp: checkpoint.timestamp,
+          payload: toJson(checkpoint),
+        })
+        .onConflict((oc) => oc.columns(['origin', 'tree_size']).doNothing())
         .executeTakeFirst();
       return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
     },
-    latest: async () => {
-      const row = await ctx.db
-        .selectFrom('evidence_checkpoints')
-        .selectAll()
+    latest: async (origin) => {
+      const row = await matching(origin)
+        .select('payload')
         .orderBy('tree_size', 'desc')
-        .orderBy('issued_at', 'desc')
-        .orderBy('key_id')
+        .orderBy('origin')
         .executeTakeFirst();
-      return row ? fromCheckpointRow(row) : null;
+      return row ? fromJson<CheckpointRecord>(row.payload) : null;
     },
-    list: async (pageRequest) => {
+    list: async (filter = {}, pageRequest) => {
       const { limit, offset } = clampPage(pageRequest);
-      const counted = await ctx.db
-        .selectFrom('evidence_checkpoints')
+      const counted = await matching(filter.origin)
         .select((eb) => eb.fn.countAll<string | number>().as('total'))
         .executeTakeFirst();
-      const rows = await ctx.db
-        .selectFrom('evidence_checkpoints')
-        .selectAll()
+      const rows = await matching(filter.origin)
+        .select('payload')
         .orderBy('tree_size', 'desc')
-        .orderBy('key_id')
+        .orderBy('origin')
         .limit(limit)
         .offset(offset)
         .execute();
-      return { items: rows.map(fromCheckpointRow), total: toCount(counted?.total), limit, offset };
+      const items = rows.map((row) => fromJson<CheckpointRecord>(row.payload));
+      return { items, total: toCount(counted?.total), limit, offset };
     },
   };
 }
@@ -208,20 +206,5 @@ function fromRow(row: EvidenceEntriesTable): EvidenceEntry {
     payload: fromJson<JsonObject>(row.payload),
     previous_hash: row.previous_hash,
     entry_hash: row.entry_hash,
-  };
-}
-
-function toCheckpointRow(checkpoint: StoredCheckpoint): EvidenceCheckpointsTable {
-  const { checkpoint: body, ...columns } = checkpoint;
-  return { ...columns, payload: toJson(body) };
-}
-
-function fromCheckpointRow(row: EvidenceCheckpointsTable): StoredCheckpoint {
-  return {
-    tree_size: row.tree_size,
-    key_id: row.key_id,
-    root_hash: row.root_hash,
-    issued_at: row.issued_at,
-    checkpoint: fromJson<Record<string, unknown>>(row.payload),
   };
 }

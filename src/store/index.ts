@@ -7,13 +7,7 @@ export type { ApprovalFilter, ApprovalRecord, ApprovalRepository, ApprovalState 
 export type { DecisionFilter, DecisionRepository } from './decisions';
 export { createSqliteDialect, postgresStoreDialect, sqliteStoreDialect } from './dialect';
 export type { LockScope, StoreDialect } from './dialect';
-export type {
-  AppendRequest,
-  CheckpointRepository,
-  EvidenceLog,
-  NextEntry,
-  StoredCheckpoint,
-} from './evidence-log';
+export type { AppendRequest, CheckpointRepository, EvidenceLog, NextEntry } from './evidence-log';
 export type {
   EvidenceMetadataFilter,
   EvidenceMetadataRecord,
@@ -54,13 +48,7 @@ export type {
   RegistryRepositories,
 } from './registry';
 export type { Database } from './schema';
-export type {
-  SessionFilter,
-  SessionInput,
-  SessionRepository,
-  SessionState,
-  SessionSummary,
-} from './sessions';
+export type { SessionFilter, SessionInput, SessionRecord, SessionRepository } from './sessions';
 export { createStore } from './store';
 export type { Store, StoreOptions, StoreRepositories } from './store';
 export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, clampPage } from './support';

@@ -43,6 +43,8 @@ export type SessionsTable = {
   blocked_count: number;
   approval_required_count: number;
   evidence_refs: string;
+  /** JSON object: decisions per outcome. */
+  decision_counts: string;
 };
 
 /** The append-only evidence log: one row per `EvidenceEntry`. INVARIANT: rows are never updated or deleted. */
@@ -58,12 +60,12 @@ export type EvidenceEntriesTable = {
   payload: string;
 };
 
-/** Signed checkpoints over the evidence log, one per (tree size, signing key). */
+/** Signed checkpoints (`cavra.evidence.checkpoint.v1` records), one per (origin, tree size). */
 export type EvidenceCheckpointsTable = {
+  origin: string;
   tree_size: number;
-  key_id: string;
   root_hash: string;
-  issued_at: string;
+  timestamp: string | null;
   payload: string;
 };
 

@@ -1,14 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Decision } from '../engine';
+import type { SessionState } from '../evidence';
 import type { Database, SessionsTable } from './schema';
 import type { Page, PageRequest, StoreContext } from './support';
 import { clampPage, fromJson, inTransaction, toCount, toJson } from './support';
 
-/** Session states (upstream §4). */
-export type SessionState = 'active' | 'completed' | 'failed' | 'archived';
-
-/** A session summary (`cavra.session.v1` without schema_version/product, which the API adds). */
-export type SessionSummary = {
+/**
+ * A stored session summary: upstream `cavra.session.v1` fields plus `decision_counts` (as the evidence layer's
+ * `summarizeSession` computes them), kept up to date on every decision insert instead of re-derived on read.
+ * Identity fields no decision or caller provided are null; the API applies `SESSION_DEFAULTS`.
+ */
+export type SessionRecord = {
   session_id: string;
   agent_id: string | null;
   actor: string | null;
@@ -20,12 +22,16 @@ export type SessionSummary = {
   decision_count: number;
   blocked_count: number;
   approval_required_count: number;
-  /** Deduplicated union of the session's decisions' refs, in the order first seen. */
+  /** Deduplicated union of the session's decisions' refs, in the order first stored. */
   evidence_refs: string[];
+  /** Decisions per outcome (`allow`, `block`, `require_approval` …). */
+  decision_counts: Record<string, number>;
 };
 
-/** What `POST /sessions` may set; everything but the id is optional. */
-export type SessionInput = Partial<Omit<SessionSummary, 'session_id'>> & { session_id: string };
+/** What `POST /sessions` may set. Counts and times are the decisions' once the session has any. */
+export type SessionInput = Partial<Omit<SessionRecord, 'session_id' | 'decision_counts'>> & {
+  session_id: string;
+};
 
 /** The filters of `GET /sessions`; every one is an exact match. */
 export type SessionFilter = {
@@ -45,14 +51,14 @@ const FILTER_COLUMNS = [
 /** Session summaries, kept up to date by every decision insert. */
 export interface SessionRepository {
   /** The summary of this session, or null. */
-  get(sessionId: string): Promise<SessionSummary | null>;
+  get(sessionId: string): Promise<SessionRecord | null>;
   /** Matching sessions, most recently updated first (`updated_at DESC, session_id ASC`), paged. */
-  list(filter?: SessionFilter, page?: PageRequest): Promise<Page<SessionSummary>>;
+  list(filter?: SessionFilter, page?: PageRequest): Promise<Page<SessionRecord>>;
   /**
-   * Upserts a summary (`POST /sessions`). When the session has stored decisions, counts and timestamps are derived
-   * from them; otherwise the input's, then the stored ones, then `now`. Evidence refs are merged, never dropped.
+   * Upserts a summary (`POST /sessions`; the only way to change `state`). When the session has stored decisions,
+   * counts, times and refs are derived from them; otherwise the input's, then the stored ones, then `now`.
    */
-  upsert(input: SessionInput): Promise<SessionSummary>;
+  upsert(input: SessionInput): Promise<SessionRecord>;
 }
 
 /** The session repository over a store context; `now` fills timestamps a summary without decisions lacks. */
@@ -84,26 +90,25 @@ export function createSessionRepository(ctx: StoreContext, now: () => Date): Ses
         const existing = await read(db, input.session_id);
         const derived = await deriveFromDecisions(db, input.session_id);
         const stamp = now().toISOString();
-        const summary: SessionSummary = {
+        const record: SessionRecord = {
           session_id: input.session_id,
           agent_id: input.agent_id ?? existing?.agent_id ?? null,
           actor: input.actor ?? existing?.actor ?? null,
           repository: input.repository ?? existing?.repository ?? null,
           policy_pack: input.policy_pack ?? existing?.policy_pack ?? null,
           state: input.state ?? existing?.state ?? 'active',
-          started_at: derived?.started_at ?? input.started_at ?? existing?.started_at ?? stamp,
-          updated_at: derived?.updated_at ?? input.updated_at ?? existing?.updated_at ?? stamp,
-          decision_count: derived?.decision_count ?? input.decision_count ?? existing?.decision_count ?? 0,
-          blocked_count: derived?.blocked_count ?? input.blocked_count ?? existing?.blocked_count ?? 0,
-          approval_required_count:
-            derived?.approval_required_count ??
-            input.approval_required_count ??
-            existing?.approval_required_count ??
-            0,
-          evidence_refs: union(existing?.evidence_refs ?? [], input.evidence_refs ?? []),
+          started_at: input.started_at ?? existing?.started_at ?? stamp,
+          updated_at: input.updated_at ?? existing?.updated_at ?? stamp,
+          decision_count: input.decision_count ?? existing?.decision_count ?? 0,
+          blocked_count: input.blocked_count ?? existing?.blocked_count ?? 0,
+          approval_required_count: input.approval_required_count ?? existing?.approval_required_count ?? 0,
+          evidence_refs: input.evidence_refs ?? existing?.evidence_refs ?? [],
+          decision_counts: existing?.decision_counts ?? {},
+          // INVARIANT: counts and times come from the decisions, never from a client's claim, once there are any.
+          ...(derived === null ? {} : { ...derived, evidence_refs: existing?.evidence_refs ?? [] }),
         };
-        await write(db, summary);
-        return summary;
+        await write(db, record);
+        return record;
       }),
   };
 }
@@ -116,33 +121,38 @@ export async function recordDecisionInSession(ctx: StoreContext, decision: Decis
   await ctx.dialect.lock(ctx.db, 'session', decision.session_id);
   const existing = await read(ctx.db, decision.session_id);
   const at = decision.timestamp;
-  const summary: SessionSummary = {
+  // A summary posted before its first decision carries caller times and counts; decisions replace them.
+  const prior = existing !== null && existing.decision_count > 0 ? existing : null;
+  const counts = { ...prior?.decision_counts };
+  counts[decision.decision] = (counts[decision.decision] ?? 0) + 1;
+  await write(ctx.db, {
     session_id: decision.session_id,
     agent_id: existing?.agent_id ?? decision.agent_id,
     actor: existing?.actor ?? decision.actor,
     repository: existing?.repository ?? decision.repository ?? null,
     policy_pack: existing?.policy_pack ?? decision.policy_pack,
     state: existing?.state ?? 'active',
-    // A summary posted before its first decision carries caller timestamps; decisions replace them.
-    started_at:
-      existing && existing.decision_count > 0 && existing.started_at < at ? existing.started_at : at,
-    updated_at:
-      existing && existing.decision_count > 0 && existing.updated_at > at ? existing.updated_at : at,
-    decision_count: (existing?.decision_count ?? 0) + 1,
-    blocked_count: (existing?.blocked_count ?? 0) + (decision.decision === 'block' ? 1 : 0),
-    approval_required_count:
-      (existing?.approval_required_count ?? 0) + (decision.decision === 'require_approval' ? 1 : 0),
-    evidence_refs: union(existing?.evidence_refs ?? [], decision.evidence_refs),
-  };
-  await write(ctx.db, summary);
+    started_at: prior !== null && prior.started_at < at ? prior.started_at : at,
+    updated_at: prior !== null && prior.updated_at > at ? prior.updated_at : at,
+    decision_count: (prior?.decision_count ?? 0) + 1,
+    blocked_count: counts.block ?? 0,
+    approval_required_count: counts.require_approval ?? 0,
+    evidence_refs: [...new Set([...(prior?.evidence_refs ?? []), ...decision.evidence_refs])],
+    decision_counts: counts,
+  });
 }
 
 type Derived = Pick<
-  SessionSummary,
-  'started_at' | 'updated_at' | 'decision_count' | 'blocked_count' | 'approval_required_count'
+  SessionRecord,
+  | 'started_at'
+  | 'updated_at'
+  | 'decision_count'
+  | 'blocked_count'
+  | 'approval_required_count'
+  | 'decision_counts'
 >;
 
-async function read(db: Kysely<Database>, sessionId: string): Promise<SessionSummary | null> {
+async function read(db: Kysely<Database>, sessionId: string): Promise<SessionRecord | null> {
   const row = await db
     .selectFrom('sessions')
     .selectAll()
@@ -152,54 +162,51 @@ async function read(db: Kysely<Database>, sessionId: string): Promise<SessionSum
 }
 
 async function deriveFromDecisions(db: Kysely<Database>, sessionId: string): Promise<Derived | null> {
-  const row = await db
+  const rows = await db
     .selectFrom('decisions')
     .where('session_id', '=', sessionId)
     .select((eb) => [
-      eb.fn.countAll<string | number>().as('decision_count'),
-      eb.fn.min('timestamp').as('started_at'),
-      eb.fn.max('timestamp').as('updated_at'),
-      eb.fn
-        .sum<string | number | null>(eb.case().when('decision', '=', 'block').then(1).else(0).end())
-        .as('blocked'),
-      eb.fn
-        .sum<string | number | null>(
-          eb.case().when('decision', '=', 'require_approval').then(1).else(0).end(),
-        )
-        .as('approval_required'),
+      'decision',
+      eb.fn.countAll<string | number>().as('count'),
+      eb.fn.min('timestamp').as('first'),
+      eb.fn.max('timestamp').as('last'),
     ])
-    .executeTakeFirst();
-  if (!row || toCount(row.decision_count) === 0) return null;
+    .groupBy('decision')
+    .execute();
+  if (rows.length === 0) return null;
+  const counts = Object.fromEntries(rows.map((row) => [row.decision, toCount(row.count)]));
   return {
-    started_at: row.started_at,
-    updated_at: row.updated_at,
-    decision_count: toCount(row.decision_count),
-    blocked_count: toCount(row.blocked ?? 0),
-    approval_required_count: toCount(row.approval_required ?? 0),
+    started_at: rows.map((row) => row.first).reduce((a, b) => (b < a ? b : a)),
+    updated_at: rows.map((row) => row.last).reduce((a, b) => (b > a ? b : a)),
+    decision_count: Object.values(counts).reduce((a, b) => a + b, 0),
+    blocked_count: counts.block ?? 0,
+    approval_required_count: counts.require_approval ?? 0,
+    decision_counts: counts,
   };
 }
 
-async function write(db: Kysely<Database>, summary: SessionSummary): Promise<void> {
-  const { session_id: _id, ...columns } = toRow(summary);
+async function write(db: Kysely<Database>, record: SessionRecord): Promise<void> {
+  const { session_id: _id, ...columns } = toRow(record);
   await db
     .insertInto('sessions')
-    .values(toRow(summary))
+    .values(toRow(record))
     .onConflict((oc) => oc.column('session_id').doUpdateSet(columns))
     .execute();
 }
 
-function union(first: readonly string[], second: readonly string[]): string[] {
-  return [...new Set([...first, ...second])];
+function toRow(record: SessionRecord): SessionsTable {
+  return {
+    ...record,
+    evidence_refs: toJson(record.evidence_refs),
+    decision_counts: toJson(record.decision_counts),
+  };
 }
 
-function toRow(summary: SessionSummary): SessionsTable {
-  return { ...summary, evidence_refs: toJson(summary.evidence_refs) };
-}
-
-function fromRow(row: SessionsTable): SessionSummary {
+function fromRow(row: SessionsTable): SessionRecord {
   return {
     ...row,
     state: row.state as SessionState,
     evidence_refs: fromJson<string[]>(row.evidence_refs),
+    decision_counts: fromJson<Record<string, number>>(row.decision_counts),
   };
 }

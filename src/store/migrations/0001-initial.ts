@@ -56,6 +56,7 @@ async function createActivity(db: Kysely<Database>): Promise<void> {
     .addColumn('blocked_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('approval_required_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('evidence_refs', 'text', (c) => c.notNull())
+    .addColumn('decision_counts', 'text', (c) => c.notNull())
     .execute();
   for (const column of ['agent_id', 'repository', 'policy_pack', 'state', 'updated_at']) {
     await index(db, 'sessions', [column]);
@@ -78,12 +79,12 @@ async function createEvidence(db: Kysely<Database>): Promise<void> {
 
   await db.schema
     .createTable('evidence_checkpoints')
+    .addColumn('origin', 'text', (c) => c.notNull())
     .addColumn('tree_size', 'bigint', (c) => c.notNull())
-    .addColumn('key_id', 'text', (c) => c.notNull())
     .addColumn('root_hash', 'text', (c) => c.notNull())
-    .addColumn('issued_at', 'text', (c) => c.notNull())
+    .addColumn('timestamp', 'text')
     .addColumn('payload', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('evidence_checkpoints_pk', ['tree_size', 'key_id'])
+    .addPrimaryKeyConstraint('evidence_checkpoints_pk', ['origin', 'tree_size'])
     .execute();
 
   await db.schema
