@@ -41,7 +41,11 @@ export type MeasureOptions = {
   minWarmupCalls?: number;
 };
 
-export type Measurement = { perCallUs: number[]; batch: number };
+/**
+ * Per-call means of the samples: wall time, and process CPU time (all threads) over the same batch. CPU time
+ * leaves out the time the process waited for a core, so it stays meaningful on a shared machine.
+ */
+export type Measurement = { perCallUs: number[]; perCallCpuUs: number[]; batch: number };
 
 /** Keeps results reachable so the optimiser cannot drop the calls being timed. */
 export let sink: unknown;
@@ -61,19 +65,21 @@ function calibrate(fn: () => unknown, options: MeasureOptions): number {
   return Math.max(1, Math.min(options.maxBatch, Math.round(options.targetSampleNs / estimateNs)));
 }
 
-function sample(fn: () => unknown, batch: number): number {
+function sample(fn: () => unknown, batch: number, into: Measurement): void {
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   for (let call = 0; call < batch; call += 1) sink = fn();
   const end = process.hrtime.bigint();
-  return Number(end - start) / batch / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  into.perCallUs.push(Number(end - start) / batch / 1000);
+  into.perCallCpuUs.push((cpu.user + cpu.system) / batch);
 }
 
 /** Warms `fn` up, then collects `samples` per-call means (µs) of batches of calls. */
 export function measure(fn: () => unknown, options: MeasureOptions): Measurement {
-  const batch = calibrate(fn, options);
-  const perCallUs: number[] = [];
-  for (let index = 0; index < options.samples; index += 1) perCallUs.push(sample(fn, batch));
-  return { perCallUs, batch };
+  const result: Measurement = { perCallUs: [], perCallCpuUs: [], batch: calibrate(fn, options) };
+  for (let index = 0; index < options.samples; index += 1) sample(fn, result.batch, result);
+  return result;
 }
 
 /**
@@ -82,10 +88,11 @@ export function measure(fn: () => unknown, options: MeasureOptions): Measurement
  */
 export function measureInterleaved(fns: readonly (() => unknown)[], options: MeasureOptions): Measurement[] {
   const batches = fns.map((fn) => calibrate(fn, options));
-  const results: Measurement[] = batches.map((batch) => ({ perCallUs: [], batch }));
+  const results: Measurement[] = batches.map((batch) => ({ perCallUs: [], perCallCpuUs: [], batch }));
   for (let round = 0; round < options.samples; round += 1) {
     fns.forEach((fn, index) => {
-      results[index]?.perCallUs.push(sample(fn, batches[index] ?? 1));
+      const result = results[index];
+      if (result !== undefined) sample(fn, result.batch, result);
     });
   }
   return results;
