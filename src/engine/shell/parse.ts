@@ -33,6 +33,7 @@ import type {
 import {
   AMP,
   BACKSLASH,
+  LBRACKET,
   DIGIT,
   DQUOTE,
   GT,
@@ -114,7 +115,11 @@ class Parser extends WordScanner {
 
   protected parseParenScript(what: string, start: number): Script {
     this.enter();
+    // Here-documents pending outside `$( … )` are read after the line that contains it, not at a newline inside.
+    const outer = this.heredocs.length > 0 ? this.heredocs : null;
+    if (outer !== null) this.heredocs = [];
     const script = this.parseScript();
+    if (outer !== null) this.heredocs = [...outer, ...this.heredocs];
     if (this.code(this.pos) !== RPAREN) {
       if (this.pos >= this.len) this.fail(`unterminated ${what}`, start);
       this.unexpected();
@@ -201,7 +206,9 @@ class Parser extends WordScanner {
     for (;;) {
       const word = this.peekReserved();
       if (word === '!') {
-        negated = !negated; // bash accepts `! ! cmd` and `time ! cmd`
+        // bash accepts `! ! cmd` and `time ! cmd`; like mvdan-sh we reject them.
+        if (negated || timeWords !== null) this.fail("unexpected '!'");
+        negated = true;
         this.pos++;
       } else if (word === 'time' && timeWords === null) {
         timeWords = this.parseTimeWords();
@@ -304,6 +311,8 @@ class Parser extends WordScanner {
       this.unexpected();
     }
     switch (this.peekReserved()) {
+      case 'time': // after `|` too, like mvdan-sh (bash would run the `time` program there)
+        return this.parseTimedCommand(this.parseTimeWords());
       case '{':
         return this.parseBraceGroup();
       case 'if':
@@ -382,6 +391,13 @@ class Parser extends WordScanner {
       words.push(word);
       end = this.pos;
     }
+    if (words.length > 0 && assignments.some((a) => a.array !== null || a.subscript !== null)) {
+      // bash accepts `a=(1 2) cmd` and `a[i]=x cmd`; like mvdan-sh we reject them.
+      this.fail('an array assignment cannot prefix a command', start);
+    }
+    if (words.length === 1 && assignments.length === 0 && staticText(words[0] as Word) === 'coproc') {
+      this.fail("expected a command after 'coproc'");
+    }
     return {
       type: 'SimpleCommand',
       start: this.base + start,
@@ -438,6 +454,9 @@ class Parser extends WordScanner {
         this.pos++;
         return items;
       }
+      if (this.code(this.pos) === LBRACKET && this.src.indexOf(']', this.pos) < 0) {
+        this.fail("expected ']' to close the array subscript"); // `a=([)`, as bash
+      }
       const word = this.readWord(true);
       if (word === null) this.unexpected();
       items.push(word);
@@ -449,6 +468,7 @@ class Parser extends WordScanner {
    * `name=(`, each element's parts separated by a space literal, and `)`.
    */
   private parseDeclarationArray(): Word | null {
+    if (!/^[A-Za-z_]\w*\+?=\(/.test(this.src.slice(this.pos, this.pos + 100))) return null;
     const prefix = this.assignmentPrefix();
     if (prefix === null || this.code(this.pos + prefix.length) !== LPAREN) return null;
     const start = this.pos;
@@ -502,6 +522,7 @@ class Parser extends WordScanner {
     } else op = n === GT ? '>>' : n === AMP ? '>&' : n === PIPE ? '>|' : '>';
     this.pos = i + op.length;
     this.skipBlanks();
+    if (this.atRedirect()) this.fail(`expected a word after '${op}'`); // `>2>x`: `2>` is a redirection, as in bash
     const target = this.readWord(false);
     if (target === null) return this.fail(`expected a word after '${op}'`);
     const redirect: Redirect = {
@@ -515,17 +536,8 @@ class Parser extends WordScanner {
     };
     if (op === '<<' || op === '<<-') {
       const raw = src.slice(target.start - this.base, target.end - this.base);
-      let delimiter = '';
-      let quoted = false;
-      for (let k = 0; k < raw.length; k++) {
-        const d = raw.charCodeAt(k);
-        if (d === SQUOTE || d === DQUOTE) quoted = true;
-        else if (d === BACKSLASH) {
-          quoted = true;
-          delimiter += raw.charAt(++k);
-        } else delimiter += raw.charAt(k);
-      }
-      if (raw.startsWith("$'") || raw.startsWith('$"')) delimiter = delimiter.slice(1);
+      const delimiter = delimiterText(raw);
+      const quoted = delimiter !== raw;
       this.heredocs.push({ redirect, delimiter, stripTabs: op === '<<-', quoted });
     }
     return redirect;
@@ -596,26 +608,20 @@ class Parser extends WordScanner {
     return { type: 'Subshell', start: this.base + start, end: this.endOf(redirects), body, redirects };
   }
 
-  private parseArithCommand(): Command {
+  /** `(( … ))`. Like mvdan-sh, `((a); b)` (a subshell in a subshell, for bash) is rejected. */
+  private parseArithCommand(): ArithCommand {
     const start = this.pos;
-    if (!(this.notArith?.has(start) ?? false)) {
-      this.pos += 2;
-      const arithmetic = this.readArith(true);
-      if (arithmetic !== null) {
-        const redirects = this.parseTrailingRedirects();
-        const node: ArithCommand = {
-          type: 'ArithCommand',
-          start: this.base + start,
-          end: this.endOf(redirects),
-          arithmetic,
-          redirects,
-        };
-        return node;
-      }
-      (this.notArith ??= new Set()).add(start);
-      this.pos = start;
-    }
-    return this.parseSubshell(); // `((a); b)` is a subshell, as in bash
+    this.pos += 2;
+    const arithmetic = this.readArith(true);
+    if (arithmetic === null) return this.fail("expected '))' to close '(('", start);
+    const redirects = this.parseTrailingRedirects();
+    return {
+      type: 'ArithCommand',
+      start: this.base + start,
+      end: this.endOf(redirects),
+      arithmetic,
+      redirects,
+    };
   }
 
   private parseBraceGroup(): Command {
@@ -694,15 +700,16 @@ class Parser extends WordScanner {
     if (keyword === 'for' && this.code(this.pos) === LPAREN && this.code(this.pos + 1) === LPAREN) {
       this.pos += 2;
       arithmetic = this.readArith(true);
-      if (arithmetic === null) this.fail("expected '))' to close 'for (('", start);
+      if (arithmetic === null || !threeClauses(arithmetic.raw)) {
+        this.fail("expected 'init; condition; step' in 'for (( ))'", start);
+      }
       this.skipBlanks();
       if (this.code(this.pos) === SEMI) this.pos++;
     } else {
-      const nameStart = this.pos;
-      if (hasClass(this.code(this.pos), NAME_START)) while (hasClass(this.code(++this.pos), NAME_CHAR));
-      if (this.pos === nameStart || !endsWord(this.code(this.pos)))
-        this.fail(`expected a variable name after '${keyword}'`, nameStart);
-      variable = this.src.slice(nameStart, this.pos);
+      // bash checks the name only when the loop runs (`for . in a` parses), so any unquoted word is accepted.
+      const name = this.readWord(false);
+      variable = name === null ? null : staticText(name);
+      if (variable === null) this.fail(`expected a variable name after '${keyword}'`);
       this.skipBlanks();
       if (this.code(this.pos) === SEMI) this.pos++;
       else {
@@ -846,6 +853,7 @@ class Parser extends WordScanner {
     this.pos += 2;
     const words: Word[] = [];
     let regex = false;
+    let state = TestState.Start;
     for (;;) {
       this.skipSpaceAndNewlines();
       if (this.pos >= this.len) this.fail("expected ']]' to close '[['", start);
@@ -858,12 +866,24 @@ class Parser extends WordScanner {
       let word: Word | null;
       if (regex) word = this.readRegexWord();
       else if ((c === AMP || c === PIPE) && n === c) word = this.literalWord(2);
-      else if (c === LPAREN || c === RPAREN || c === LT || c === GT) word = this.literalWord(1);
+      else if (c === LPAREN || c === RPAREN || ((c === LT || c === GT) && n !== LPAREN))
+        word = this.literalWord(1);
       else word = this.readWord(false);
       if (word === null) this.unexpected();
-      regex = staticText(word) === '=~' && word.parts.length === 1;
+      // Track where we are in `[[ ]]`'s grammar, to know when a word is the right operand of `=~`.
+      const t = word.parts.length === 1 ? staticText(word) : null;
+      regex = false;
+      if (state === TestState.Start) {
+        if (t !== '(' && t !== '!')
+          state = t !== null && TEST_UNARY.has(t) ? TestState.UnaryArg : TestState.Left;
+      } else if (state === TestState.Left && t !== null && TEST_BINARY.has(t)) {
+        state = TestState.RightArg;
+        regex = t === '=~';
+      } else if (state === TestState.UnaryArg || state === TestState.RightArg) state = TestState.Done;
+      else state = t === '&&' || t === '||' ? TestState.Start : TestState.Done;
       words.push(word);
     }
+    checkTest(words, (message, at) => this.fail(message, at - this.base));
     const redirects = this.parseTrailingRedirects();
     return { type: 'TestClause', start: this.base + start, end: this.endOf(redirects), words, redirects };
   }
@@ -934,6 +954,7 @@ class Parser extends WordScanner {
     else return null;
     const n = src.charCodeAt(i);
     if (!endsWord(n)) return null;
+    if ((n === LT || n === GT) && src.charCodeAt(i + 1) === LPAREN) return null; // `{>(…)`: a word, as in bash
     const word = src.slice(start, i);
     return RESERVED.has(word) ? word : null;
   }
@@ -983,6 +1004,35 @@ class Parser extends WordScanner {
   }
 }
 
+/**
+ * The here-document delimiter named by the raw word: quote removal without expansion (bash does not expand it;
+ * `$x` stays `$x`). Any quoting makes the body literal, which the caller detects as `result !== raw`.
+ */
+function delimiterText(raw: string): string {
+  let out = '';
+  let quote = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (quote === SQUOTE) {
+      if (c === SQUOTE) quote = 0;
+      else out += raw.charAt(i);
+    } else if (c === BACKSLASH && i + 1 < raw.length) {
+      const n = raw.charCodeAt(i + 1);
+      if (quote === 0 || n === DQUOTE || n === BACKSLASH || n === 36 || n === 96) i++;
+      out += raw.charAt(i);
+    } else if (c === quote) quote = 0;
+    else if (quote === 0 && (c === SQUOTE || c === DQUOTE)) quote = c;
+    else if (
+      quote === 0 &&
+      c === 36 &&
+      (raw.charCodeAt(i + 1) === SQUOTE || raw.charCodeAt(i + 1) === DQUOTE)
+    )
+      continue;
+    else out += raw.charAt(i);
+  }
+  return out;
+}
+
 /** The text of a word made only of unquoted literal parts; null when it has quotes or expansions. */
 function staticText(word: Word): string | null {
   let text = '';
@@ -1002,4 +1052,94 @@ function mergeLiterals(parts: WordPart[]): WordPart[] {
     } else out.push(part);
   }
   return out;
+}
+
+/** True when a C-style `for` header has exactly two top-level `;` (bash requires `init; cond; step`). */
+function threeClauses(raw: string): boolean {
+  let depth = 0;
+  let semis = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === LPAREN) depth++;
+    else if (c === RPAREN) depth--;
+    else if (c === SEMI && depth === 0) semis++;
+  }
+  return semis === 2;
+}
+
+const TEST_UNARY = new Set(
+  '-a -b -c -d -e -f -g -h -k -p -r -s -t -u -w -x -G -L -N -O -S -z -n -o -v -R'.split(' '),
+);
+/** Position in a `[[ ]]` expression: before a primary, after a unary operator, after a left operand, … */
+const enum TestState {
+  Start,
+  UnaryArg,
+  Left,
+  RightArg,
+  Done,
+}
+/** Words that can only be operators (unquoted): never an operand. */
+const TEST_OPERATORS = new Set(['&&', '||', '(', ')', '<', '>']);
+const TEST_BINARY = new Set('== = != =~ < > -eq -ne -lt -le -gt -ge -nt -ot -ef'.split(' '));
+
+/**
+ * Checks the structure of a `[[ … ]]` expression over its words (operators are unquoted literal words):
+ * `||` of `&&` of `!`-prefixed primaries; a primary is `( expr )`, `unary-op word`, `word binary-op word` or a
+ * single word.
+ */
+function checkTest(words: Word[], fail: (message: string, at: number) => never): void {
+  const ops = words.map((w) => (w.parts.length === 1 ? staticText(w) : null));
+  let i = 0;
+  const at = (): number => words[Math.min(i, words.length - 1)]?.end ?? 0;
+  const expectOperand = (after: string): void => {
+    const op = ops[i];
+    if (i >= words.length || (op !== null && op !== undefined && TEST_OPERATORS.has(op)))
+      fail(`expected an operand after '${after}' in '[[ ]]'`, at());
+    i++;
+  };
+  const primary = (): void => {
+    const w = ops[i];
+    if (i >= words.length) fail("expected an expression in '[[ ]]'", at());
+    if (w === '!') {
+      i++;
+      primary();
+      return;
+    }
+    if (w === '(') {
+      i++;
+      or();
+      if (ops[i] !== ')') fail("expected ')' in '[[ ]]'", at());
+      i++;
+      return;
+    }
+    if (w !== null && w !== undefined && TEST_OPERATORS.has(w))
+      fail(`unexpected '${w}' in '[[ ]]'`, words[i]?.start ?? 0);
+    if (w !== null && w !== undefined && TEST_UNARY.has(w)) {
+      i++;
+      expectOperand(w);
+      return;
+    }
+    i++;
+    const op = ops[i];
+    if (op !== null && op !== undefined && TEST_BINARY.has(op)) {
+      i++;
+      expectOperand(op);
+    }
+  };
+  const and = (): void => {
+    primary();
+    while (ops[i] === '&&') {
+      i++;
+      primary();
+    }
+  };
+  const or = (): void => {
+    and();
+    while (ops[i] === '||') {
+      i++;
+      and();
+    }
+  };
+  or();
+  if (i < words.length) fail(`unexpected '${ops[i] ?? 'word'}' in '[[ ]]'`, words[i]?.start ?? 0);
 }

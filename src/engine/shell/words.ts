@@ -40,14 +40,15 @@ import {
   hasClass,
 } from './chars';
 
-/** Internal failure signal; `parseShell` turns it into `{ ok: false, error }`. */
-export class ParseFailure extends Error {
+/**
+ * Internal failure signal; `parseShell` turns it into `{ ok: false, error }`. Deliberately not an `Error`:
+ * capturing a stack trace made rejecting an input several times slower than parsing it.
+ */
+export class ParseFailure {
   constructor(
-    message: string,
+    readonly message: string,
     readonly offset: number,
-  ) {
-    super(message);
-  }
+  ) {}
 }
 
 /** Deepest nesting of scripts, quotes and expansions accepted; deeper input is rejected, not overflowed. */
@@ -78,8 +79,6 @@ const CASE_OPS = ['^^', '^', ',,', ',', '@'];
 export abstract class WordScanner {
   protected pos = 0;
   protected readonly len: number;
-  /** Positions of `$((` / `((` already found not to be arithmetic (bounds re-parsing work). */
-  protected notArith: Set<number> | null = null;
 
   constructor(
     protected readonly src: string,
@@ -96,6 +95,7 @@ export abstract class WordScanner {
   protected abstract parseText(text: string, base: number): Script;
 
   protected fail(message: string, at: number = this.pos): never {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- a stackless signal, caught in parseShell
     throw new ParseFailure(message, this.base + at);
   }
 
@@ -449,13 +449,13 @@ export abstract class WordScanner {
     const start = this.pos;
     const c = this.code(start + 1);
     if (c === LPAREN) {
-      if (this.code(start + 2) === LPAREN && !(this.notArith?.has(start) ?? false)) {
+      if (this.code(start + 2) === LPAREN) {
+        // Always arithmetic (bash would re-read `$((cmd); cmd)` as a command substitution; mvdan-sh and we reject).
         this.pos = start + 3;
         const arithmetic = this.readArith(true);
-        if (arithmetic !== null) return { type: 'ArithExpansion', arithmetic };
-        (this.notArith ??= new Set()).add(start);
+        if (arithmetic === null) return this.fail("expected '))' to close '$(('", start);
+        return { type: 'ArithExpansion', arithmetic };
       }
-      // `$((cmd); cmd)` is a command substitution starting with a subshell, as in bash.
       this.pos = start + 2;
       const script = this.parseParenScript('command substitution', start);
       return {
@@ -479,9 +479,19 @@ export abstract class WordScanner {
     }
     if (hasClass(c, NAME_START)) {
       let end = start + 2;
-      while (hasClass(this.code(end), NAME_CHAR)) end++;
+      let name = '';
+      let seg = start + 1;
+      for (;;) {
+        const n = this.code(end);
+        if (hasClass(n, NAME_CHAR)) end++;
+        else if (n === BACKSLASH && this.code(end + 1) === NL && hasClass(this.code(end + 2), NAME_CHAR)) {
+          name += this.src.slice(seg, end); // a line continuation inside the name (`$a\<newline>b` is `$ab`)
+          end += 2;
+          seg = end;
+        } else break;
+      }
+      name += this.src.slice(seg, end);
       this.pos = end;
-      const name = this.src.slice(start + 1, end);
       return { type: 'ParamExpansion', name, raw: '$' + name, operand: [] };
     }
     if (hasClass(c, DIGIT | SPECIAL_PARAM)) {
@@ -536,6 +546,13 @@ export abstract class WordScanner {
         this.fail('bad substitution', this.pos);
       }
       this.pos += op;
+      if (
+        op === 1 &&
+        c === AT &&
+        (!hasClass(this.code(this.pos), NAME_START) || this.code(this.pos + 1) !== RBRACE)
+      ) {
+        this.fail('bad substitution', this.pos); // `${x@Q}` takes exactly one operator letter
+      }
       this.readParamOperand(operand, inDq, start);
     }
     this.pos++; // the closing brace
@@ -558,21 +575,10 @@ export abstract class WordScanner {
     let glob = false;
     let seg = this.pos;
     let pos = this.pos;
-    let depth = 0;
     for (;;) {
       if (pos >= this.len) this.fail('unterminated parameter expansion', start);
       const c = src.charCodeAt(pos);
-      if (c === RBRACE) {
-        if (depth === 0) break;
-        depth--;
-        pos++;
-        continue;
-      }
-      if (c === LBRACE) {
-        depth++;
-        pos++;
-        continue;
-      }
+      if (c === RBRACE) break; // bash does not count braces here: `${a:-{x}}` is `${a:-{x}` then `}`
       if (c === BACKSLASH) {
         const n = src.charCodeAt(pos + 1);
         if (!inDq || n === DOLLAR || n === BACKTICK || n === DQUOTE || n === BACKSLASH || n === RBRACE) {
@@ -616,7 +622,7 @@ export abstract class WordScanner {
 
   /**
    * Arithmetic text after `$((`/`((` (`doubleParen`) or `$[`/`[` up to and including its closer. Returns null
-   * when a `((` turns out not to be arithmetic (a `)` closes it without a second `)`), as bash decides.
+   * when a `((` turns out not to be arithmetic (a `)` closes it without a second `)`).
    */
   protected readArith(doubleParen: boolean): ArithText | null {
     const start = this.pos;
@@ -643,7 +649,11 @@ export abstract class WordScanner {
         if (brackets === 0 && !doubleParen) break;
         brackets--;
       } else if (c === BACKSLASH) pos++;
-      else if (c === DOLLAR || c === BACKTICK || c === DQUOTE) {
+      else if (c === SQUOTE) {
+        // bash matches single quotes inside arithmetic text (and rejects the expression when it runs)
+        pos = src.indexOf("'", pos + 1);
+        if (pos < 0) this.fail('unterminated single quote', start);
+      } else if (c === DOLLAR || c === BACKTICK || c === DQUOTE) {
         this.pos = pos;
         const part =
           c === DOLLAR
@@ -703,7 +713,11 @@ export abstract class WordScanner {
     return { type: 'ProcessSubstitution', direction, script, raw: this.src.slice(start + 2, this.pos - 1) };
   }
 
-  /** Length of a `name=`, `name+=` or `name[…]=` assignment prefix at `pos` (0 if none), not consuming. */
+  /**
+   * The `name=`, `name+=` or `name[…]=` assignment prefix at `pos` (not consumed), or null. Like bash, a
+   * `name[` subscript is matched up to its `]` across blanks; with no `]`, or no `=` after it, the input is
+   * rejected.
+   */
   protected assignmentPrefix(): { nameEnd: number; subscriptEnd: number; length: number } | null {
     const src = this.src;
     let i = this.pos;
@@ -717,15 +731,21 @@ export abstract class WordScanner {
         const c = src.charCodeAt(i);
         if (c === LBRACKET) depth++;
         else if (c === RBRACKET && --depth === 0) break;
-        else if (c === NL) return null;
+        else if (c === BACKSLASH) i++;
+        else if (c === SQUOTE || c === DQUOTE || c === BACKTICK) {
+          i = c === SQUOTE ? src.indexOf("'", i + 1) : this.skipQuoted(i, c);
+          if (i < 0) break;
+        }
       }
-      if (i >= this.len) return null;
+      if (i < 0 || i >= this.len) this.fail("expected ']' to close the array subscript", nameEnd);
       subscriptEnd = i++;
     }
     const c = src.charCodeAt(i);
     if (c === EQ) return { nameEnd, subscriptEnd, length: i + 1 - this.pos };
     if (c === PLUS && src.charCodeAt(i + 1) === EQ)
       return { nameEnd, subscriptEnd, length: i + 2 - this.pos };
+    // bash would run a command named `a[x]`; like mvdan-sh we reject it.
+    if (subscriptEnd >= 0) this.fail("expected '=' after 'name[…]'", i);
     return null;
   }
 
