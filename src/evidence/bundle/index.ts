@@ -23,6 +23,7 @@ export {
   type ManifestSigning,
 } from './manifest';
 export { verifyBundle, type BundleVerificationReport, type VerifyBundleOptions } from './verify';
+export { formatBundleReport, isUnverifiedPass } from './report-text';
 export type { SignatureKeys, SignatureOutcome } from './signature';
 export {
   ATTESTATION_FILE,

@@ -66,37 +66,41 @@ test('an approved require_approval write is Update, Allowed/Approved; an allowed
   });
 });
 
-test('every outcome, approval state and severity yields an event that meets the chosen OCSF requirements', () => {
-  const decision = fc.record({
-    decision: fc.constantFrom(...OUTCOMES, 'something_new'),
-    severity: fc.constantFrom('low', 'medium', 'high', 'critical', 'unknown'),
-    action_type: fc.constantFrom(
-      'read_file',
-      'write_file',
-      'execute_command',
-      'git_operation',
-      'mcp_tool_call',
-      'x.y',
-    ),
-    state: fc.constantFrom(undefined, 'pending', 'approved', 'denied', 'expired'),
-    offset: fc.constantFrom('+00:00', '-05:30', 'Z'),
-  });
-  fc.assert(
-    fc.property(decision, ({ decision: outcome, severity, action_type, state, offset }) => {
-      const base = decisions[0] as BundleDecision;
-      const event = ocsf({
-        ...base,
-        decision: outcome,
-        severity,
-        action_type,
-        approval: state === undefined ? undefined : { state },
-        timestamp: `2026-05-21T15:40:01.123456${offset}`,
-      });
-      expect(ocsfViolations(event)).toEqual([]);
-    }),
-    { numRuns: 200 },
-  );
-});
+test(
+  'every outcome, approval state and severity yields an event that meets the chosen OCSF requirements',
+  { timeout: 30_000 },
+  () => {
+    const decision = fc.record({
+      decision: fc.constantFrom(...OUTCOMES, 'something_new'),
+      severity: fc.constantFrom('low', 'medium', 'high', 'critical', 'unknown'),
+      action_type: fc.constantFrom(
+        'read_file',
+        'write_file',
+        'execute_command',
+        'git_operation',
+        'mcp_tool_call',
+        'x.y',
+      ),
+      state: fc.constantFrom(undefined, 'pending', 'approved', 'denied', 'expired'),
+      offset: fc.constantFrom('+00:00', '-05:30', 'Z'),
+    });
+    fc.assert(
+      fc.property(decision, ({ decision: outcome, severity, action_type, state, offset }) => {
+        const base = decisions[0] as BundleDecision;
+        const event = ocsf({
+          ...base,
+          decision: outcome,
+          severity,
+          action_type,
+          approval: state === undefined ? undefined : { state },
+          timestamp: `2026-05-21T15:40:01.123456${offset}`,
+        });
+        expect(ocsfViolations(event)).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  },
+);
 
 test('the validator reports what an event lacks', () => {
   expect(ocsfViolations({})).toContain('class_uid 6003, category_uid 6');

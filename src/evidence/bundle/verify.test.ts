@@ -229,9 +229,10 @@ test.each(Object.keys(MODES))(
         else if (kind === 'delete') bytes.splice(at, 1);
         else bytes.splice(at, 0, byte);
         const tampered = new Map(files).set(target, Uint8Array.from(bytes));
-        expect(verifyBundle(tampered, { ...mode.keys, crypto }).valid).toBe(false);
+        return !verifyBundle(tampered, { ...mode.keys, crypto }).valid;
       }),
       { numRuns: 150 },
     );
   },
+  30_000,
 );

@@ -17,7 +17,7 @@ function bundle(): Map<string, Uint8Array> {
   return built.value.files;
 }
 
-test('a zipped bundle unzips to the same files and still verifies', () => {
+test('a zipped bundle unzips to the same files and still verifies', { timeout: 20_000 }, () => {
   const files = bundle();
   const zip = bundleToZip(files);
   expect([...zip.slice(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
