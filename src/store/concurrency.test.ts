@@ -123,3 +123,24 @@ test('sqlite: several OS processes appending to one file form one chain', async 
     rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+test('sqlite: several stores on one file in one process share a lock instead of deadlocking', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cavra-stores-'));
+  const path = join(dir, 'cavra.db');
+  const stores: Store[] = [];
+  try {
+    for (let s = 0; s < 3; s += 1) stores.push(await openSqliteStore({ path, nextEntry: testNextEntry }));
+    await Promise.all(
+      stores.map(async (store, s) => {
+        for (let i = 0; i < 30; i += 1)
+          await store.evidence.append('decision', { s, i }, new Date().toISOString());
+      }),
+    );
+    const entries = await stores[0]?.evidence.range(0, 100);
+    expect(entries).toHaveLength(90);
+    expect(chainProblems(entries ?? [])).toEqual([]);
+  } finally {
+    await Promise.all(stores.map((store) => store.close()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);

@@ -54,8 +54,49 @@ export const postgresStoreDialect: StoreDialect = {
   },
 };
 
-/** Kysely's SQLite driver, but write transactions start with `BEGIN IMMEDIATE` instead of a deferred `BEGIN`. */
+/** A FIFO async mutex. */
+export class AsyncMutex {
+  #isLocked = false;
+  readonly #waiters: (() => void)[] = [];
+
+  /** Resolves once the caller holds the mutex. */
+  async lock(): Promise<void> {
+    if (!this.#isLocked) {
+      this.#isLocked = true;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      this.#waiters.push(resolve);
+    });
+  }
+
+  /** Hands the mutex to the next waiter, or frees it. */
+  unlock(): void {
+    const next = this.#waiters.shift();
+    if (next === undefined) this.#isLocked = false;
+    else next();
+  }
+}
+
+/** Kysely's SQLite driver, but write transactions start with `BEGIN IMMEDIATE`, and an optional shared mutex. */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #shared: AsyncMutex | undefined;
+
+  constructor(config: SqliteDialectConfig, shared: AsyncMutex | undefined) {
+    super(config);
+    this.#shared = shared;
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#shared?.lock();
+    return super.acquireConnection();
+  }
+
+  override async releaseConnection(): Promise<void> {
+    await super.releaseConnection();
+    this.#shared?.unlock();
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     // INVARIANT: take the write lock up front. A deferred transaction that reads the chain head and then writes
     // fails with SQLITE_BUSY (not waiting on busy_timeout) when another process appended in between.
@@ -66,11 +107,15 @@ class ImmediateSqliteDriver extends SqliteDriver {
 /**
  * A Kysely dialect over any better-sqlite3-shaped database handle (better-sqlite3 itself, or the sql.js adapter),
  * reusing Kysely's SQLite adapter, compiler and introspector, with `BEGIN IMMEDIATE` transactions.
+ *
+ * `shared`: a mutex held for each query and whole transaction, shared by every handle on the same file in this
+ * process. better-sqlite3 waits for a lock synchronously, so a second connection of the same process waiting on
+ * the busy timeout would block the event loop the holder needs to finish: the process would deadlock itself.
  */
-export function createSqliteDialect(config: SqliteDialectConfig): Dialect {
+export function createSqliteDialect(config: SqliteDialectConfig, shared?: AsyncMutex): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new ImmediateSqliteDriver(config),
+    createDriver: () => new ImmediateSqliteDriver(config, shared),
     createQueryCompiler: () => new SqliteQueryCompiler(),
     createIntrospector: (db) => new SqliteIntrospector(db),
   };

@@ -2,14 +2,28 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { createSqliteDialect, sqliteStoreDialect } from '../dialect';
+import { dirname, resolve } from 'node:path';
+import { AsyncMutex, createSqliteDialect, sqliteStoreDialect } from '../dialect';
 import type { Database } from '../schema';
 import type { Store, StoreOptions } from '../store';
 import { createStore } from '../store';
 
 /** Where the embedded database lives by default, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = '.cavra/cavra.db';
+
+/** One mutex per database file for every store this process opens on it (see `createSqliteDialect`). */
+const fileMutexes = new Map<string, AsyncMutex>();
+
+function fileMutex(path: string): AsyncMutex | undefined {
+  if (path === ':memory:') return undefined;
+  const key = resolve(path);
+  let mutex = fileMutexes.get(key);
+  if (mutex === undefined) {
+    mutex = new AsyncMutex();
+    fileMutexes.set(key, mutex);
+  }
+  return mutex;
+}
 
 /** Options of {@link openSqliteStore}. */
 export type SqliteStoreOptions = StoreOptions & {
@@ -37,7 +51,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     raw.pragma('journal_mode = WAL');
     raw.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     raw.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: createSqliteDialect({ database: raw }) });
+    const db = new Kysely<Database>({
+      dialect: createSqliteDialect({ database: raw }, fileMutex(options.path)),
+    });
     return await createStore(db, sqliteStoreDialect, options);
   } catch (error) {
     raw.close();
