@@ -52,7 +52,10 @@ export function checkSignature(
   const supplied = (['key', 'publicKeyPem', 'trustRoots'] as const).filter((k) => keys[k] !== undefined);
   for (const ignored of supplied.slice(1)) {
     out.warnings.push(
-      issue('key_material_ignored', `${ignored} ignored: ${supplied[0] ?? ''} is checked first`),
+      issue(
+        'key_material_ignored',
+        `${ignored} not used for the manifest signature: ${supplied[0] ?? ''} is checked first`,
+      ),
     );
   }
   if (asRecord(signature) === undefined) {
@@ -167,11 +170,12 @@ function checkTrustRoots(
   out.trustRoot = { key_id: root.key_id, status: root.status, owner: root.owner };
   const usable = keyUsableAt(root, signedAt);
   if (!usable.usable) {
-    // Upstream's string for a non-active root; the reason says which rule failed (status or window).
-    const code = usable.code === 'key_revoked' ? 'trust_root_revoked' : 'trust_root_not_valid';
-    out.errors.push(
-      issue(code, `trust root is not active: ${usable.reason} (manifest created_at ${signedAt})`),
-    );
+    // Upstream's string for a revoked root; a window failure says when the key was valid instead.
+    const [code, prefix] =
+      usable.code === 'key_revoked'
+        ? ['trust_root_revoked', 'trust root is not active']
+        : ['trust_root_not_valid', 'trust root is not valid at the manifest created_at'];
+    out.errors.push(issue(code, `${prefix}: ${usable.reason} (created_at ${signedAt})`));
   }
   checkKeyId(signature, keys.keyId, out);
   if (root.key_id !== out.keyId && !out.errors.some((e) => e.code === 'key_id_mismatch')) {
