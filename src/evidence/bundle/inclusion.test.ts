@@ -159,3 +159,13 @@ test('building refuses a checkpoint that is not a head of the tree', () => {
   const result = buildInclusionProofs('s', entries.slice(1), tree, checkpoint, crypto);
   expect(result.ok ? null : result.error.code).toBe('checkpoint_not_of_tree');
 });
+
+test('an entry with no canonical form (a lone surrogate) is an error, not an exception', () => {
+  const base = proofs();
+  const first = base.proofs[0] as InclusionProofs['proofs'][number];
+  const lone = { ...first, entry: { ...first.entry, payload: { ...first.entry.payload, reason: '\ud800' } } };
+  expect(codes(bundle({ ...base, proofs: [lone, ...base.proofs.slice(1)] })).errors).toEqual([
+    'entry_hash_mismatch',
+    'decision_differs_from_log',
+  ]);
+});

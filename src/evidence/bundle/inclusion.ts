@@ -151,8 +151,12 @@ export function verifyInclusionProofs(
     }
     const { entry, sequence } = proof;
     const at = `decision ${proof.decision_id} (entry ${sequence})`;
-    if (computeEntryHash(entry, crypto) !== entry.entry_hash)
-      fail('entry_hash_mismatch', `${at}: entry_hash does not match the entry`, sequence);
+    if (safeEntryHash(entry, crypto) !== entry.entry_hash)
+      fail(
+        'entry_hash_mismatch',
+        `${at}: entry_hash does not match the entry (or it has no canonical form)`,
+        sequence,
+      );
     const leaf = isSha256Hex(entry.entry_hash) ? entryLeafHash(entry, crypto) : null;
     if (!leaf || toHex(leaf) !== proof.leaf_hash)
       fail('leaf_hash_mismatch', `${at}: leaf_hash is not the entry's leaf`, sequence);
@@ -206,6 +210,15 @@ export function verifyInclusionProofs(
     }
   }
   return out;
+}
+
+/** The entry hash, or `null` when the entry has no canonical JSON form (lone surrogates: untrusted input). */
+function safeEntryHash(entry: EvidenceEntry, crypto: EvidenceCrypto): string | null {
+  try {
+    return computeEntryHash(entry, crypto);
+  } catch {
+    return null;
+  }
 }
 
 function readProof(raw: unknown): (DecisionInclusionProof & { entry: EvidenceEntry }) | undefined {

@@ -7,6 +7,7 @@ import { nobleCrypto as crypto } from '../crypto';
 import { generateKeyPair } from '../keys';
 import { createTrustRoot, createTrustRootBundle, type TrustRoot, type TrustRootInput } from '../trust-root';
 import { buildSessionBundle } from './bundle';
+import { buildManifest } from './manifest';
 import type { BundleManifest, ManifestSigning } from './manifest';
 import { pythonJsonFile, type PyJsonValue } from './python-json';
 import type { BundleDecision } from './records';
@@ -236,3 +237,50 @@ test.each(Object.keys(MODES))(
   },
   30_000,
 );
+
+test('verification never throws, whatever JSON the listed files hold', { timeout: 30_000 }, () => {
+  const names = [
+    'evidence.json',
+    'siem-event.json',
+    'retention-policy.json',
+    'inclusion-proofs.json',
+    'pr-attestation.md',
+  ];
+  const proof = fc.record({
+    decision_id: fc.string(),
+    sequence: fc.integer(),
+    entry: fc.record({
+      entry_hash: fc.string(),
+      kind: fc.string(),
+      sequence: fc.integer(),
+      payload: fc.object(),
+    }),
+    leaf_hash: fc.string(),
+    inclusion_proof: fc.array(fc.string(), { maxLength: 3 }),
+    checkpoint: fc.integer({ min: -1, max: 2 }),
+  });
+  const inclusion = fc.record({
+    schema_version: fc.constant('cavra.evidence.inclusion-proofs.v1'),
+    checkpoints: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 2 }),
+    proofs: fc.array(proof, { maxLength: 3 }),
+  });
+  const content = fc.oneof(
+    inclusion,
+    fc.jsonValue({ maxDepth: 3, noUnicodeString: false }),
+    fc.record({
+      session_id: fc.string(),
+      decisions: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
+    }),
+  );
+  fc.assert(
+    fc.property(fc.tuple(...names.map(() => content)), (values) => {
+      const files = new Map(names.map((name, i) => [name, utf8(JSON.stringify(values[i]))]));
+      const manifest = buildManifest(files, { createdAt: CREATED_AT, signing: { mode: 'digest' }, crypto });
+      if (!manifest.ok) return false;
+      files.set('manifest.json', manifest.value.bytes);
+      const report = verifyBundle(files, { crypto, minimumRetentionDays: 1, checkpointTrustRoots: root() });
+      return report.checked['files'] === names.length;
+    }),
+    { numRuns: 100 },
+  );
+});

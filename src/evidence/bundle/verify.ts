@@ -10,7 +10,7 @@ import { ATTESTATION_FILE, verifyPrAttestation } from './attestation';
 import { utf8Decode } from './bytes';
 import { EVIDENCE_FILE, SANDBOX_SUMMARY_FILE, SIEM_EVENT_FILE } from './bundle';
 import { INCLUSION_FILE, verifyInclusionProofs } from './inclusion';
-import { arrayField, numberField, stringField } from './json-access';
+import { arrayField, asRecord, numberField, stringField } from './json-access';
 import { BUNDLE_SCHEMA, canonicalManifestBytes, MANIFEST_FILE } from './manifest';
 import { asPyJsonObject, pythonJsonFile, type PyJsonObject } from './python-json';
 import { parsePythonJson } from './python-json-parse';
@@ -179,7 +179,10 @@ export function verifyBundle(
   }
   const evidence = listedJson(EVIDENCE_FILE);
   const sessionId = stringField(evidence, 'session_id') ?? null;
-  const decisions = (arrayField(evidence, 'decisions') ?? []) as readonly BundleDecision[];
+  // Untrusted content: only objects are read as decisions (their members are type-checked where used).
+  const decisions = (arrayField(evidence, 'decisions') ?? []).filter(
+    (d) => asRecord(d) !== undefined,
+  ) as readonly BundleDecision[];
   if (sessionId !== null) checkConsistency(ctx, sessionId, decisions, verified, listedJson);
   let proofs = 0;
   if (verified.has(INCLUSION_FILE)) {
