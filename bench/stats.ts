@@ -4,8 +4,6 @@
  * divided by the batch size (the per-call mean of that sample). Percentiles are taken over those sample
  * means. `singleCalls` times calls one by one to show what batching smooths away (GC pauses, timer noise).
  */
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 
 export type Summary = { p50: number; p99: number; mean: number; min: number; max: number; count: number };
 
@@ -117,20 +115,9 @@ export function timerOverheadUs(): number {
   return summarize(singleCalls([noop], 20_000)).p50;
 }
 
-/**
- * A full garbage collection, when one can be had: `global.gc` under `--expose-gc`, or enabled at run time
- * through V8's flags (the benchmark runs under plain `tsx`). Returns false when unavailable.
- */
+/** A full garbage collection when the process runs with `--expose-gc`; returns false otherwise. */
 export function makeGc(): () => boolean {
-  let gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      gc = runInNewContext('gc') as (() => void) | undefined;
-    } catch {
-      gc = undefined;
-    }
-  }
+  const gc = (globalThis as { gc?: () => void }).gc;
   return () => {
     if (gc === undefined) return false;
     gc();
