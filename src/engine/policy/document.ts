@@ -144,7 +144,7 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
 
 /** Ajv's terse messages rephrased for pack authors ("must be a list", not "must be array"). */
 function friendlyMessage(error: ErrorObject): string {
-  const expected = error.params['type'];
+  const expected: unknown = error.params['type'];
   if (error.keyword === 'type' && typeof expected === 'string') {
     const names = expected.split(',').map((name) => TYPE_NAMES[name] ?? name);
     return `must be ${names.join(' or ')}`;
