@@ -23,7 +23,10 @@ test('properties sort by UTF-16 code units (RFC 8785 §3.2.3 example)', () => {
 test('the serializer agrees with the canonicalize package on generated JSON', () => {
   fc.assert(
     fc.property(
-      fc.oneof(fc.jsonValue({ stringUnit: 'grapheme' }), fc.jsonValue({ stringUnit: 'binary' })),
+      fc.oneof(
+        fc.jsonValue({ stringUnit: 'grapheme', maxDepth: 3 }),
+        fc.jsonValue({ stringUnit: 'binary', maxDepth: 3 }),
+      ),
       (value) => {
         let expected: string | undefined;
         try {
@@ -36,7 +39,7 @@ test('the serializer agrees with the canonicalize package on generated JSON', ()
         expect(canonicalJson(value as JsonValue)).toBe(expected);
       },
     ),
-    { numRuns: 500 },
+    { numRuns: 200 },
   );
 });
 

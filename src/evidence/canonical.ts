@@ -2,8 +2,18 @@
  * Canonical bytes and encodings for the evidence plane: RFC 8785 (JCS) JSON, UTF-8, hex and base64.
  * Pure ES2023: no Buffer, no btoa/atob.
  */
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { JsonValue } from '../engine';
+import type { EvidenceCrypto } from './types';
+
+// WHATWG TextEncoder exists in every runtime CAVRA supports (Node ≥ 11, all browsers); the ES2023 lib this
+// layer compiles against does not declare it, so only what is used is declared here.
+declare const TextEncoder: new () => {
+  encode(input: string): Uint8Array;
+  encodeInto(input: string, destination: Uint8Array): { read: number; written: number };
+};
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(1 << 16);
 
 // A UTF-16 surrogate that is not half of a pair; such a string has no UTF-8 form, so JCS rejects it.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -63,12 +73,24 @@ export function canonicalJson(value: JsonValue): string {
 
 /** UTF-8 bytes of a string. */
 export function utf8(text: string): Uint8Array {
-  return utf8ToBytes(text);
+  return encoder.encode(text);
 }
 
 /** The RFC 8785 (JCS) UTF-8 bytes of a JSON value: what CAVRA hashes and signs for its own formats. */
 export function canonicalBytes(value: JsonValue): Uint8Array {
-  return utf8ToBytes(serialize(value));
+  return encoder.encode(serialize(value));
+}
+
+/**
+ * SHA-256 of the UTF-8 bytes of `text[from:]`, with the character at `from` replaced by `first` when given.
+ * Encodes into a reused buffer (the hot path of verification), so no per-call allocation but the digest.
+ * `from` must fall after ASCII-only text, so character and byte offsets agree.
+ */
+export function sha256Text(text: string, crypto: EvidenceCrypto, from = 0, first?: string): Uint8Array {
+  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, scratch);
+  if (first !== undefined) scratch[from] = first.charCodeAt(0);
+  return crypto.sha256(scratch.subarray(from, written));
 }
 
 /** Lowercase hex of bytes. */
@@ -76,13 +98,21 @@ export function toHex(bytes: Uint8Array): string {
   return bytesToHex(bytes);
 }
 
-const HEX = /^(?:[0-9a-f]{2})*$/;
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  return code >= 97 && code <= 102 ? code - 87 : -1;
+}
 
 /** Bytes of a lowercase, even-length hex string; null for anything else (uppercase is rejected on purpose). */
 export function fromHex(hex: string): Uint8Array | null {
-  if (!HEX.test(hex)) return null;
+  if (hex.length % 2 !== 0) return null;
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const high = nibble(hex.charCodeAt(2 * i));
+    const low = nibble(hex.charCodeAt(2 * i + 1));
+    if (high < 0 || low < 0) return null;
+    out[i] = high * 16 + low;
+  }
   return out;
 }
 

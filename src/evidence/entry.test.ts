@@ -1,9 +1,16 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import canonicalize from 'canonicalize';
 import { expect, test } from 'vitest';
-import { toHex, utf8 } from './canonical';
+import { canonicalJson, toHex, utf8 } from './canonical';
 import { nobleCrypto as crypto } from './crypto';
-import { computeEntryHash, createEntry, entryLeafHash, headOf, verifyEntryHash } from './entry';
+import {
+  canonicalEntryText,
+  computeEntryHash,
+  createEntry,
+  entryLeafHash,
+  headOf,
+  verifyEntryHash,
+} from './entry';
 import { testDecision, testTime } from './test-log';
 
 test('the first entry starts the chain and hashes its JCS form without entry_hash', () => {
@@ -45,4 +52,12 @@ test('caller bugs throw: a bad clock value or a payload without canonical form',
   expect(() => createEntry(null, 'decision', { text: '\ud800' }, testTime(0), crypto)).toThrow(
     /lone surrogate/,
   );
+});
+
+test("an entry's canonical text can be assembled from its payload's canonical text", () => {
+  const first = createEntry(null, 'decision', testDecision(0), testTime(0), crypto);
+  const second = createEntry(headOf(first), 'session', { session_id: 'é\u2028' }, testTime(1), crypto);
+  for (const entry of [first, second]) {
+    expect(canonicalEntryText(entry, canonicalJson(entry.payload))).toBe(canonicalJson(entry));
+  }
 });

@@ -4,7 +4,7 @@
  * the log's length.
  */
 import type { JsonObject } from '../engine';
-import { canonicalJson, fromHex, toHex, utf8 } from './canonical';
+import { canonicalJson, fromHex, sha256Text, toHex } from './canonical';
 import { leafHash } from './merkle';
 import { parseTimestamp } from './time';
 import type { EntryKind, EvidenceCrypto, EvidenceEntry, LogHead } from './types';
@@ -37,7 +37,7 @@ export function entryHashInput(entry: UnhashedEntry | EvidenceEntry): string {
 
 /** Lowercase hex SHA-256 of {@link entryHashInput}. */
 export function computeEntryHash(entry: UnhashedEntry | EvidenceEntry, crypto: EvidenceCrypto): string {
-  return toHex(crypto.sha256(utf8(entryHashInput(entry))));
+  return toHex(sha256Text(entryHashInput(entry), crypto));
 }
 
 /**
@@ -67,6 +67,20 @@ export function createEntry(
     previous_hash: head === null ? null : head.entry_hash,
   };
   return { ...unhashed, entry_hash: computeEntryHash(unhashed, crypto) };
+}
+
+/**
+ * The JCS text of a whole entry, assembled around its payload's JCS text without re-serialising the payload.
+ * A store that keeps `canonicalJson(payload)` in a column can rebuild each entry's exact text cheaply and pass
+ * it to `verifyLog` (`texts`), which then hashes bytes instead of canonicalising every entry again.
+ */
+export function canonicalEntryText(entry: EvidenceEntry, payloadText: string): string {
+  const previous = entry.previous_hash === null ? 'null' : canonicalJson(entry.previous_hash);
+  return (
+    `{"entry_hash":${canonicalJson(entry.entry_hash)},"kind":${canonicalJson(entry.kind)},"payload":${payloadText},` +
+    `"previous_hash":${previous},"recorded_at":${canonicalJson(entry.recorded_at)},` +
+    `"schema_version":${canonicalJson(entry.schema_version)},"sequence":${canonicalJson(entry.sequence)}}`
+  );
 }
 
 /** The head a log has after `entry` was appended. */

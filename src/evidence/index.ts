@@ -34,6 +34,7 @@ export { ed25519PublicKey, nobleCrypto } from './crypto';
 export {
   ENTRY_KINDS,
   ENTRY_SCHEMA,
+  canonicalEntryText,
   computeEntryHash,
   createEntry,
   entryHashInput,
@@ -110,4 +111,10 @@ export type {
   VerificationReport,
 } from './types';
 export { verifyCheckpoint, type CheckpointCheck, type CheckpointVerification } from './verify-checkpoint';
-export { PROGRESS_INTERVAL, verifyLog, type LogTrust, type VerifyProgress } from './verify-log';
+export {
+  PROGRESS_INTERVAL,
+  verifyLog,
+  type LogTrust,
+  type VerifyOptions,
+  type VerifyProgress,
+} from './verify-log';

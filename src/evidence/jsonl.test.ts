@@ -53,7 +53,7 @@ test('a reformatted line with intact content is reported as not canonical, not a
   const pretty = [...lines];
   pretty[5] = JSON.stringify(log.entries[5], null, 0).replace('"sequence":5', '"sequence": 5');
   const report = verifyJsonl(pretty.join('\n'), trust, crypto);
-  expect(report.errors).toMatchObject([{ code: 'jsonl_line_not_canonical', sequence: 5, line: 6 }]);
+  expect(report.errors).toMatchObject([{ code: 'entry_text_not_canonical', sequence: 5, line: 6 }]);
   const spaced = [...lines];
   spaced[8] = at(spaced, 8).replace('{', '{ ');
   expect(verifyJsonl(spaced.join('\n'), trust, crypto).errors.map((e) => e.code)).toEqual([

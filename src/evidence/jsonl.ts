@@ -14,7 +14,13 @@ import type {
   VerificationIssue,
   VerificationReport,
 } from './types';
-import { verifyEntrySource, type LogTrust, type VerifyProgress } from './verify-log';
+import {
+  verifyEntrySource,
+  type EntrySource,
+  type LogTrust,
+  type SourceEntry,
+  type VerifyProgress,
+} from './verify-log';
 
 /**
  * Writes a log and its checkpoints as JSONL: entries in the order given, each checkpoint right after the
@@ -53,6 +59,13 @@ export type JsonlDocument = {
   errors: VerificationIssue[];
 };
 
+/** An entry line found by the scan; `value` is set when classifying it already required parsing it. */
+type EntryLine = { text: string; line: number; value?: unknown };
+type Scan = { entryLines: EntryLine[]; checkpoints: unknown[]; errors: VerificationIssue[] };
+
+// JCS sorts `entry_hash` first, so every canonical entry line starts with this and needs no parse to classify.
+const ENTRY_PREFIX = '{"entry_hash":"';
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -65,69 +78,112 @@ function isCanonicalLine(value: unknown, line: string): boolean {
   }
 }
 
-/** Splits JSONL text into entry and checkpoint records; problems are reported with their line numbers. */
-export function parseJsonl(text: string): JsonlDocument {
-  const doc: JsonlDocument = {
-    entries: [],
-    entryLines: [],
-    entryLineNumbers: [],
-    checkpoints: [],
-    errors: [],
-  };
+function lineIssue(line: number, code: string, detail: string): VerificationIssue {
+  return { code, message: `line ${line}: ${detail}`, line };
+}
+
+function parseLine(text: string, line: number): { value: unknown } | { parseError: VerificationIssue } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (cause) {
+    return {
+      parseError: lineIssue(line, 'jsonl_invalid_json', `not valid JSON (${(cause as Error).message})`),
+    };
+  }
+}
+
+/** Classifies lines; entry lines in canonical form are left unparsed (the verifier parses them one by one). */
+function scanJsonl(text: string): Scan {
+  const scan: Scan = { entryLines: [], checkpoints: [], errors: [] };
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   lines.forEach((line, index) => {
     const lineNumber = index + 1;
-    const error = (code: string, message: string): void =>
-      void doc.errors.push({ code, message: `line ${lineNumber}: ${message}`, line: lineNumber });
+    if (line.startsWith(ENTRY_PREFIX)) {
+      scan.entryLines.push({ text: line, line: lineNumber });
+      return;
+    }
     if (line.trim() === '') {
-      error('jsonl_blank_line', 'blank line');
+      scan.errors.push(lineIssue(lineNumber, 'jsonl_blank_line', 'blank line'));
       return;
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (cause) {
-      error('jsonl_invalid_json', `not valid JSON (${(cause as Error).message})`);
+    const parsed = parseLine(line, lineNumber);
+    if ('parseError' in parsed) {
+      scan.errors.push(parsed.parseError);
       return;
     }
-    const schema = isRecord(value) ? value.schema_version : undefined;
+    const schema = isRecord(parsed.value) ? parsed.value.schema_version : undefined;
     if (schema === ENTRY_SCHEMA) {
-      doc.entries.push(value);
-      doc.entryLines.push(line);
-      doc.entryLineNumbers.push(lineNumber);
+      scan.entryLines.push({ text: line, line: lineNumber, value: parsed.value });
     } else if (schema === CHECKPOINT_SCHEMA) {
-      if (!isCanonicalLine(value, line))
-        error('jsonl_line_not_canonical', 'the checkpoint line is not in RFC 8785 form');
-      doc.checkpoints.push(value);
+      if (!isCanonicalLine(parsed.value, line)) {
+        scan.errors.push(
+          lineIssue(lineNumber, 'jsonl_line_not_canonical', 'the checkpoint is not in RFC 8785 form'),
+        );
+      }
+      scan.checkpoints.push(parsed.value);
     } else {
-      error('jsonl_unknown_record', `not a ${ENTRY_SCHEMA} or ${CHECKPOINT_SCHEMA} record`);
+      scan.errors.push(
+        lineIssue(lineNumber, 'jsonl_unknown_record', `not a ${ENTRY_SCHEMA} or ${CHECKPOINT_SCHEMA} record`),
+      );
     }
   });
+  return scan;
+}
+
+function readEntryLine(entry: EntryLine): SourceEntry | { parseError: VerificationIssue } {
+  const parsed = entry.value === undefined ? parseLine(entry.text, entry.line) : { value: entry.value };
+  return 'parseError' in parsed ? parsed : { value: parsed.value, text: entry.text, line: entry.line };
+}
+
+/** Splits JSONL text into entry and checkpoint records; problems are reported with their line numbers. */
+export function parseJsonl(text: string): JsonlDocument {
+  const scan = scanJsonl(text);
+  const doc: JsonlDocument = {
+    entries: [],
+    entryLines: [],
+    entryLineNumbers: [],
+    checkpoints: scan.checkpoints,
+    errors: scan.errors,
+  };
+  for (const entry of scan.entryLines) {
+    const read = readEntryLine(entry);
+    if ('parseError' in read) {
+      doc.errors.push(read.parseError);
+      continue;
+    }
+    doc.entries.push(read.value);
+    doc.entryLines.push(entry.text);
+    doc.entryLineNumbers.push(entry.line);
+  }
+  doc.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return doc;
 }
 
-/** Parses and verifies a JSONL log in one pass; parse problems are errors of the same report. */
+function withErrors(
+  report: VerificationReport,
+  parseErrors: readonly VerificationIssue[],
+): VerificationReport {
+  const errors = [...parseErrors, ...report.errors];
+  return { ...report, valid: errors.length === 0, errors };
+}
+
+/**
+ * Parses and verifies a JSONL log, streaming its entry lines through the verifier (each is parsed once and
+ * not kept), so memory stays flat on large files. Parse problems are errors of the same report.
+ */
 export function verifyJsonl(
   text: string,
   trust: LogTrust,
   crypto: EvidenceCrypto,
   onProgress?: (progress: VerifyProgress) => void,
 ): VerificationReport {
-  return readJsonl(text, trust, crypto, onProgress).report;
-}
-
-function readJsonl(
-  text: string,
-  trust: LogTrust,
-  crypto: EvidenceCrypto,
-  onProgress?: (progress: VerifyProgress) => void,
-): { doc: JsonlDocument; report: VerificationReport } {
-  const doc = parseJsonl(text);
-  const source = { entries: doc.entries, lines: doc.entryLines, lineNumbers: doc.entryLineNumbers };
-  const report = verifyEntrySource(source, doc.checkpoints, trust, crypto, onProgress);
-  const errors = [...doc.errors, ...report.errors];
-  return { doc, report: { ...report, valid: errors.length === 0, errors } };
+  const scan = scanJsonl(text);
+  const source: EntrySource = {
+    count: scan.entryLines.length,
+    read: (i) => readEntryLine(scan.entryLines[i] as EntryLine),
+  };
+  return withErrors(verifyEntrySource(source, scan.checkpoints, trust, crypto, onProgress), scan.errors);
 }
 
 /**
@@ -140,7 +196,15 @@ export function importJsonl(
   crypto: EvidenceCrypto,
   onProgress?: (progress: VerifyProgress) => void,
 ): EvidenceResult<{ entries: EvidenceEntry[]; checkpoints: CheckpointRecord[]; report: VerificationReport }> {
-  const { doc, report } = readJsonl(text, trust, crypto, onProgress);
+  const doc = parseJsonl(text);
+  const source: EntrySource = {
+    count: doc.entries.length,
+    read: (i) => ({ value: doc.entries[i], text: doc.entryLines[i], line: doc.entryLineNumbers[i] }),
+  };
+  const report = withErrors(
+    verifyEntrySource(source, doc.checkpoints, trust, crypto, onProgress),
+    doc.errors,
+  );
   if (!report.valid) {
     const first = report.errors[0]?.message ?? 'unknown error';
     const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more)` : '';

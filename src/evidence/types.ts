@@ -30,6 +30,7 @@ export type LogHead = { sequence: number; entry_hash: string } | null;
 
 /** Crypto the evidence layer needs, injectable so Node can use native code and the browser pure JS. */
 export interface EvidenceCrypto {
+  /** SHA-256 of `data`. INVARIANT: `data` may be a view into a reused buffer; do not keep a reference. */
   sha256(data: Uint8Array): Uint8Array;
   ed25519Sign(message: Uint8Array, privateKey: Uint8Array): Uint8Array;
   ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;

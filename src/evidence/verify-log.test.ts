@@ -4,7 +4,8 @@ import { nobleCrypto as crypto } from './crypto';
 import { createEntry, headOf } from './entry';
 import { generateKeyPair } from './keys';
 import { MerkleTree } from './merkle';
-import { entryLeafHash } from './entry';
+import { canonicalEntryText, entryLeafHash } from './entry';
+import { canonicalJson } from './canonical';
 import { buildTestLog, testDecision, testTime } from './test-log';
 import type { EvidenceEntry } from './types';
 import { verifyLog, type LogTrust } from './verify-log';
@@ -161,4 +162,16 @@ test('schema problems are reported per field, with positions when the sequence i
 
 test('an empty log with no checkpoints is valid', () => {
   expect(verifyLog([], [], { roots: [log.root] }, crypto)).toMatchObject({ valid: true, errors: [] });
+});
+
+test('canonical texts from a store are hashed as given, and a wrong one is an error', () => {
+  const texts = log.entries.map((e) => canonicalEntryText(e, canonicalJson(e.payload)));
+  expect(verifyLog(log.entries, log.checkpoints, trust, crypto, { texts })).toMatchObject({
+    valid: true,
+    warnings: [],
+  });
+  const wrong = texts.map((t, i) => (i === 3 ? t.replace('"kind":', '"kind" :') : t));
+  expect(verifyLog(log.entries, log.checkpoints, trust, crypto, { texts: wrong }).errors).toMatchObject([
+    { code: 'entry_text_not_canonical', sequence: 3 },
+  ]);
 });

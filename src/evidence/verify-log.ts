@@ -10,7 +10,7 @@ import {
   type CheckpointRecord,
   type OpenedCheckpoint,
 } from './checkpoint';
-import { checkEntryShape, hashEntry } from './entry-shape';
+import { checkEntryShape, entryIssue, hashEntry } from './entry-shape';
 import { MerkleFrontier, leafHash } from './merkle';
 import { parseTimestamp } from './time';
 import type { TrustRoot } from './trust-root';
@@ -36,11 +36,27 @@ export type VerifyProgress = { done: number; total: number };
 /** Entries between two progress callbacks. */
 export const PROGRESS_INTERVAL = 10_000;
 
-/** Entries plus, for JSONL input, the text each was parsed from (hashed directly when canonical). */
+/** One entry as read: its value and, when the source has them, its canonical text and file line. */
+export type SourceEntry = { value: unknown; text?: string; line?: number };
+
+/**
+ * A log's entries, read one position at a time so a large file is never held parsed in memory. `read`
+ * returns `parseError` for a record that could not be read at all (it is reported and skipped).
+ */
 export type EntrySource = {
-  entries: readonly unknown[];
-  lines?: readonly string[];
-  lineNumbers?: readonly number[];
+  count: number;
+  read(position: number): SourceEntry | { parseError: VerificationIssue };
+};
+
+/** Options of {@link verifyLog}. */
+export type VerifyOptions = {
+  onProgress?: (progress: VerifyProgress) => void;
+  /**
+   * The RFC 8785 text of each entry (same index), when the caller already has it (a store that keeps it,
+   * see `canonicalEntryText`): hashed as is instead of re-serialising the entry; a text that is not the
+   * entry's canonical form is an error (`entry_text_not_canonical`).
+   */
+  texts?: readonly (string | undefined)[];
 };
 
 type Target = { opened: OpenedCheckpoint; label: string; isTrusted: boolean; isSigned: boolean };
@@ -54,12 +70,21 @@ export function verifyLog(
   checkpoints: readonly CheckpointRecord[],
   trust: LogTrust,
   crypto: EvidenceCrypto,
-  onProgress?: (progress: VerifyProgress) => void,
+  options: VerifyOptions | ((progress: VerifyProgress) => void) = {},
 ): VerificationReport {
-  return verifyEntrySource({ entries }, checkpoints, trust, crypto, onProgress);
+  const { onProgress, texts } =
+    typeof options === 'function' ? { onProgress: options, texts: undefined } : options;
+  const source: EntrySource = {
+    count: entries.length,
+    read: (i) => {
+      const text = texts?.[i];
+      return text === undefined ? { value: entries[i] } : { value: entries[i], text };
+    },
+  };
+  return verifyEntrySource(source, checkpoints, trust, crypto, onProgress);
 }
 
-/** {@link verifyLog} over an {@link EntrySource}; the JSONL reader uses it to hash lines without re-serialising. */
+/** {@link verifyLog} over an {@link EntrySource} (the JSONL reader streams its lines through it). */
 export function verifyEntrySource(
   source: EntrySource,
   checkpoints: readonly unknown[],
@@ -70,8 +95,7 @@ export function verifyEntrySource(
   const errors: VerificationIssue[] = [];
   const warnings: VerificationIssue[] = [];
   const targets = openTargets(checkpoints, trust, crypto, errors, warnings);
-  const total = source.entries.length;
-  const covered = walkEntries(source, targets, crypto, errors, warnings, onProgress);
+  const { covered, size: total } = walkEntries(source, targets, crypto, errors, warnings, onProgress);
 
   for (const target of [...targets.values()].flat()) {
     if (target.opened.checkpoint.size <= total) continue;
@@ -176,7 +200,10 @@ function openTargets(
   return targets;
 }
 
-/** The single pass over the entries; returns how many leading entries a good signed checkpoint covers. */
+/**
+ * The single pass over the entries. Returns the log size (readable entries) and how many leading entries a
+ * good signed checkpoint covers.
+ */
 function walkEntries(
   source: EntrySource,
   targets: ReadonlyMap<number, Target[]>,
@@ -184,12 +211,15 @@ function walkEntries(
   errors: VerificationIssue[],
   warnings: VerificationIssue[],
   onProgress?: (progress: VerifyProgress) => void,
-): number {
-  const { entries, lines, lineNumbers } = source;
+): { covered: number; size: number } {
   const frontier = new MerkleFrontier(crypto);
   let covered = 0;
   let expected = 0;
-  let previous: { sequence: number | null; hash: unknown; recordedAt: number | null } | null = null;
+  // The entry before the current one, if any.
+  let hasPrevious = false;
+  let previousSequence: number | null = null;
+  let previousHash: unknown = null;
+  let previousRecordedAt: number | null = null;
   const checkTargets = (size: number, recordedAt: number | null): void => {
     for (const target of targets.get(size) ?? []) {
       if (checkRoot(target, frontier, recordedAt, errors, warnings) && target.isSigned && !target.isTrusted) {
@@ -198,54 +228,48 @@ function walkEntries(
     }
   };
   checkTargets(0, null);
-  for (let i = 0; i < entries.length; i++) {
-    const value = entries[i];
-    const shape = checkEntryShape(value, i);
-    errors.push(...shape.errors);
-    warnings.push(...shape.warnings);
-    const entry = (shape.errors.some((e) => e.code === 'entry_malformed') ? {} : value) as Record<
-      string,
-      unknown
-    >;
-    const name = shape.sequence === null ? `entry at position ${i}` : `entry ${shape.sequence}`;
-    const at = (code: string, message: string): VerificationIssue => ({
-      code,
-      message: `${name}: ${message}`,
-      ...(shape.sequence === null ? {} : { sequence: shape.sequence }),
-      ...(lineNumbers?.[i] === undefined ? {} : { line: lineNumbers[i] }),
-    });
-    if (shape.sequence !== null) {
-      const s = shape.sequence;
+  let position = 0;
+  for (let i = 0; i < source.count; i++) {
+    const read = source.read(i);
+    if ('parseError' in read) {
+      errors.push(read.parseError);
+      continue;
+    }
+    const { value, text } = read;
+    const facts = checkEntryShape(value, position++, read.line, errors, warnings);
+    const { place, recordedAt } = facts;
+    const entry = (facts.isObject ? value : {}) as Record<string, unknown>;
+    const error = (code: string, detail: string): void => void errors.push(entryIssue(place, code, detail));
+    const s = place.sequence;
+    if (s !== null) {
       if (s !== expected) {
-        if (previous?.sequence === s) errors.push(at('sequence_duplicate', `appears twice (position ${i})`));
-        else if (s > expected)
-          errors.push(at('sequence_gap', `entries ${expected}..${s - 1} are missing before it`));
-        else errors.push(at('sequence_out_of_order', `comes after entry ${expected - 1} (position ${i})`));
+        if (hasPrevious && previousSequence === s)
+          error('sequence_duplicate', `appears twice (position ${place.position})`);
+        else if (s > expected) error('sequence_gap', `entries ${expected}..${s - 1} are missing before it`);
+        else error('sequence_out_of_order', `comes after entry ${expected - 1} (position ${place.position})`);
       }
       expected = Math.max(expected, s + 1);
     }
-    if (previous !== null && entry.previous_hash !== previous.hash) {
-      errors.push(
-        at('previous_hash_mismatch', `previous_hash does not match the entry_hash of the entry before it`),
+    if (hasPrevious && entry.previous_hash !== previousHash) {
+      error('previous_hash_mismatch', 'previous_hash does not match the entry_hash of the entry before it');
+    }
+    if (previousRecordedAt !== null && recordedAt !== null && recordedAt < previousRecordedAt) {
+      warnings.push(
+        entryIssue(place, 'recorded_at_decreasing', 'recorded_at is earlier than the previous entry'),
       );
     }
-    if (
-      previous !== null &&
-      previous.recordedAt !== null &&
-      shape.recordedAt !== null &&
-      shape.recordedAt < previous.recordedAt
-    ) {
-      warnings.push(at('recorded_at_decreasing', 'recorded_at is earlier than the previous entry'));
-    }
-    const digest = hashEntry(entry, lines?.[i], crypto, (code, message) => errors.push(at(code, message)));
+    const digest = hashEntry(entry, text, crypto, error);
     frontier.append(leafHash(digest, crypto));
-    checkTargets(i + 1, shape.recordedAt);
-    previous = { sequence: shape.sequence, hash: entry.entry_hash, recordedAt: shape.recordedAt };
-    if (onProgress !== undefined && ((i + 1) % PROGRESS_INTERVAL === 0 || i + 1 === entries.length)) {
-      onProgress({ done: i + 1, total: entries.length });
+    checkTargets(frontier.size, recordedAt);
+    hasPrevious = true;
+    previousSequence = s;
+    previousHash = entry.entry_hash;
+    previousRecordedAt = recordedAt;
+    if (onProgress !== undefined && ((i + 1) % PROGRESS_INTERVAL === 0 || i + 1 === source.count)) {
+      onProgress({ done: i + 1, total: source.count });
     }
   }
-  return covered;
+  return { covered, size: position };
 }
 
 /** Compares a checkpoint's root with the tree at its size; true when it matches. */
