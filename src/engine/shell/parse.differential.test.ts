@@ -12,7 +12,7 @@ import { DEVIATIONS, createJudge } from './corpus/differential';
 import type { Verdict } from './corpus/differential';
 import { Rng, generateCommands, mutate } from './corpus/generate';
 import { parseCorpus } from './corpus/load';
-import type { MvSyntax } from './corpus/normalize';
+import type { MvSyntax } from './corpus/mvdan';
 
 const sh = (createRequire(import.meta.url)('mvdan-sh') as { syntax: MvSyntax }).syntax;
 const judge = createJudge(sh);

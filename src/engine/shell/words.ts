@@ -1,29 +1,26 @@
 /**
- * Word scanning for the shell parser: unquoted words, quotes, `$` expansions, backquotes, arithmetic,
- * brace expansion and here-document bodies. The grammar (parse.ts) extends this class and supplies the
- * recursive script parsing that command and process substitutions need.
+ * Word scanning for the shell parser (see lexer.ts for the layering): unquoted words, quotes, backquotes,
+ * brace expansion, here-document bodies. The grammar layers above supply the recursive script parsing.
  */
-import { decodeAnsiC } from './ansi-c';
-import type { ArithText, Script, Word, WordPart } from './ast';
+import type { Script, Word, WordPart } from './ast';
 import {
   AT,
   BACKSLASH,
   BACKTICK,
   BANG,
+  CLASS,
   COMMA,
-  DIGIT,
   DOLLAR,
   DOT,
   DQUOTE,
   EQ,
   GT,
-  HASH,
+  hasClass,
   LBRACE,
   LBRACKET,
   LPAREN,
   LT,
   META,
-  MINUS,
   NAME_CHAR,
   NAME_START,
   NL,
@@ -32,80 +29,36 @@ import {
   RBRACE,
   RBRACKET,
   RPAREN,
-  SPECIAL_PARAM,
   SQUOTE,
   STAR,
   WORD_SPECIAL,
-  CLASS,
-  hasClass,
 } from './chars';
+import { ExpansionScanner } from './expansions';
 
-/**
- * Internal failure signal; `parseShell` turns it into `{ ok: false, error }`. Deliberately not an `Error`:
- * capturing a stack trace made rejecting an input several times slower than parsing it.
- */
-export class ParseFailure {
-  constructor(
-    readonly message: string,
-    readonly offset: number,
-  ) {}
+/** `{1..10}`, `{a..e}`, `{01..10..2}`: the sequence forms bash expands. */
+const SEQUENCE = /^\{(?:-?\d+\.\.-?\d+|[A-Za-z]\.\.[A-Za-z])(?:\.\.-?\d+)?\}$/;
+
+/** True when the brace text has a comma outside nested braces, quotes and escapes (cheap pre-check). */
+function hasTopLevelComma(raw: string): boolean {
+  let depth = 0;
+  for (let i = 1; i < raw.length - 1; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === LBRACE) depth++;
+    else if (c === RBRACE) depth--;
+    else if (c === COMMA && depth === 0) return true;
+    else if (c === SQUOTE || c === DQUOTE || c === DOLLAR || c === BACKTICK) return true; // let the full reader decide
+  }
+  return false;
 }
 
-/** Deepest nesting of scripts, quotes and expansions accepted; deeper input is rejected, not overflowed. */
-const MAX_NESTING = 150;
-
-/** Operators of `${name<op>operand}`, longest first within each leading character. */
-const PARAM_OPS = [
-  ':-',
-  ':=',
-  ':?',
-  ':+',
-  ':',
-  '-',
-  '=',
-  '?',
-  '+',
-  '##',
-  '#',
-  '%%',
-  '%',
-  '//',
-  '/#',
-  '/%',
-  '/',
-];
-const CASE_OPS = ['^^', '^', ',,', ',', '@'];
-
-export abstract class WordScanner {
-  protected pos = 0;
-  protected readonly len: number;
-
-  constructor(
-    protected readonly src: string,
-    /** Offset of `src` in the original input, added to every span (non-zero for backquote / here-doc text). */
-    protected readonly base: number,
-    protected nesting: number,
-  ) {
-    this.len = src.length;
-  }
-
-  /** Parses a script after `$(` or `<(` up to and including its closing `)`. */
-  protected abstract parseParenScript(what: string, start: number): Script;
+/**
+ * Words: unquoted text, quotes, backquotes, process substitution, brace expansion, assignment prefixes and
+ * here-document bodies.
+ */
+export abstract class WordScanner extends ExpansionScanner {
   /** Parses standalone text (a backquote body) as a script; `base` is its offset in the input. */
   protected abstract parseText(text: string, base: number): Script;
-
-  protected fail(message: string, at: number = this.pos): never {
-    // eslint-disable-next-line @typescript-eslint/only-throw-error -- a stackless signal, caught in parseShell
-    throw new ParseFailure(message, this.base + at);
-  }
-
-  protected enter(): void {
-    if (++this.nesting > MAX_NESTING) this.fail('input is nested too deeply');
-  }
-
-  protected code(at: number): number {
-    return this.src.charCodeAt(at);
-  }
 
   /** Reads an unquoted word at `pos`; null (nothing consumed) when no word starts here. */
   protected readWord(braces: boolean): Word | null {
@@ -334,6 +287,9 @@ export abstract class WordScanner {
    */
   private readBraceExpansion(close: number): WordPart | null {
     const open = this.pos;
+    const raw = this.src.slice(open, close + 1);
+    // A sequence must be static (`{1..$(id)}` is not expanded by bash, and must not hide the substitution).
+    if (!hasTopLevelComma(raw)) return SEQUENCE.test(raw) ? this.sequence(raw, close) : null;
     const alternatives: WordPart[][] = [];
     this.enter();
     this.pos = open + 1;
@@ -347,16 +303,17 @@ export abstract class WordScanner {
       this.pos++;
     }
     this.nesting--;
-    if (this.pos !== close || this.code(close) !== RBRACE) {
+    if (!comma || this.pos !== close || this.code(close) !== RBRACE) {
       this.pos = open;
       return null;
     }
     this.pos = close + 1;
-    return {
-      type: 'BraceExpansion',
-      raw: this.src.slice(open, close + 1),
-      alternatives: comma ? alternatives : [],
-    };
+    return { type: 'BraceExpansion', raw, alternatives };
+  }
+
+  private sequence(raw: string, close: number): WordPart {
+    this.pos = close + 1;
+    return { type: 'BraceExpansion', raw, alternatives: [] };
   }
 
   protected readSingleQuoted(): WordPart {
@@ -365,20 +322,6 @@ export abstract class WordScanner {
     if (end < 0) this.fail('unterminated single quote', start);
     this.pos = end + 1;
     return { type: 'SingleQuoted', value: this.src.slice(start + 1, end), ansiC: false };
-  }
-
-  /** `$'…'` at `pos` (on the `$`). */
-  private readAnsiC(): WordPart {
-    const start = this.pos;
-    for (let i = start + 2; i < this.len; i++) {
-      const c = this.code(i);
-      if (c === BACKSLASH) i++;
-      else if (c === SQUOTE) {
-        this.pos = i + 1;
-        return { type: 'SingleQuoted', value: decodeAnsiC(this.src.slice(start + 2, i)), ansiC: true };
-      }
-    }
-    return this.fail("unterminated $'…' quote", start);
   }
 
   /** `"…"` at `pos` (on the opening quote). */
@@ -439,239 +382,6 @@ export abstract class WordScanner {
     lit += src.slice(seg, pos);
     if (lit !== '') parts.push({ type: 'Literal', value: lit, glob: false });
     this.pos = pos;
-  }
-
-  /**
-   * A `$` construct at `pos`. Returns null, consuming nothing, when the `$` is literal (`$` before a space,
-   * or `$'`/`$"` inside double quotes).
-   */
-  protected readDollar(inDq: boolean): WordPart | null {
-    const start = this.pos;
-    const c = this.code(start + 1);
-    if (c === LPAREN) {
-      if (this.code(start + 2) === LPAREN) {
-        // Always arithmetic (bash would re-read `$((cmd); cmd)` as a command substitution; mvdan-sh and we reject).
-        this.pos = start + 3;
-        const arithmetic = this.readArith(true);
-        if (arithmetic === null) return this.fail("expected '))' to close '$(('", start);
-        return { type: 'ArithExpansion', arithmetic };
-      }
-      this.pos = start + 2;
-      const script = this.parseParenScript('command substitution', start);
-      return {
-        type: 'CommandSubstitution',
-        script,
-        backquote: false,
-        raw: this.src.slice(start + 2, this.pos - 1),
-      };
-    }
-    if (c === LBRACE) return this.readParamExpansion(inDq);
-    if (c === LBRACKET) {
-      this.pos = start + 2;
-      const arithmetic = this.readArith(false);
-      if (arithmetic === null) return this.fail('unterminated arithmetic expansion', start);
-      return { type: 'ArithExpansion', arithmetic };
-    }
-    if (!inDq && c === SQUOTE) return this.readAnsiC();
-    if (!inDq && c === DQUOTE) {
-      this.pos = start + 1;
-      return this.readDoubleQuoted();
-    }
-    if (hasClass(c, NAME_START)) {
-      let end = start + 2;
-      let name = '';
-      let seg = start + 1;
-      for (;;) {
-        const n = this.code(end);
-        if (hasClass(n, NAME_CHAR)) end++;
-        else if (n === BACKSLASH && this.code(end + 1) === NL && hasClass(this.code(end + 2), NAME_CHAR)) {
-          name += this.src.slice(seg, end); // a line continuation inside the name (`$a\<newline>b` is `$ab`)
-          end += 2;
-          seg = end;
-        } else break;
-      }
-      name += this.src.slice(seg, end);
-      this.pos = end;
-      return { type: 'ParamExpansion', name, raw: '$' + name, operand: [] };
-    }
-    if (hasClass(c, DIGIT | SPECIAL_PARAM)) {
-      this.pos = start + 2;
-      const name = this.src.charAt(start + 1);
-      return { type: 'ParamExpansion', name, raw: '$' + name, operand: [] };
-    }
-    return null;
-  }
-
-  /** `${…}` at `pos`. The operand (and any array subscript's expansions) go to `operand`. */
-  private readParamExpansion(inDq: boolean): WordPart {
-    const start = this.pos;
-    this.enter();
-    let pos = start + 2;
-    let c = this.code(pos);
-    let prefix = 0;
-    if ((c === HASH || c === BANG) && this.code(pos + 1) !== RBRACE) {
-      const n = this.code(pos + 1);
-      if (
-        hasClass(n, NAME_CHAR | SPECIAL_PARAM) &&
-        !(c === HASH && (n === MINUS || n === QUESTION || n === EQ))
-      ) {
-        prefix = c;
-        c = this.code(++pos);
-      }
-    }
-    let nameEnd = pos + 1;
-    if (hasClass(c, NAME_START)) {
-      while (hasClass(this.code(nameEnd), NAME_CHAR)) nameEnd++;
-    } else if (hasClass(c, DIGIT)) {
-      while (hasClass(this.code(nameEnd), DIGIT)) nameEnd++;
-    } else if (!hasClass(c, SPECIAL_PARAM)) {
-      if (pos >= this.len) this.fail('unterminated parameter expansion', start);
-      this.fail('bad substitution', pos);
-    }
-    const name = this.src.slice(pos, nameEnd);
-    this.pos = nameEnd;
-    const operand: WordPart[] = [];
-    if (this.code(this.pos) === LBRACKET) {
-      this.pos++;
-      const subscript = this.readArith(false);
-      if (subscript === null) this.fail('unterminated parameter expansion', start);
-      for (const p of subscript.parts) operand.push(p);
-    }
-    c = this.code(this.pos);
-    if (prefix === BANG && (c === STAR || c === AT) && this.code(this.pos + 1) === RBRACE) this.pos++;
-    else if (c !== RBRACE) {
-      const op = this.matchParamOp();
-      if (op === 0) {
-        if (this.pos >= this.len) this.fail('unterminated parameter expansion', start);
-        this.fail('bad substitution', this.pos);
-      }
-      this.pos += op;
-      if (
-        op === 1 &&
-        c === AT &&
-        (!hasClass(this.code(this.pos), NAME_START) || this.code(this.pos + 1) !== RBRACE)
-      ) {
-        this.fail('bad substitution', this.pos); // `${x@Q}` takes exactly one operator letter
-      }
-      this.readParamOperand(operand, inDq, start);
-    }
-    this.pos++; // the closing brace
-    this.nesting--;
-    return { type: 'ParamExpansion', name, raw: this.src.slice(start, this.pos), operand };
-  }
-
-  /** Length of the `${…}` operator at `pos`, or 0. */
-  private matchParamOp(): number {
-    const src = this.src;
-    for (const op of PARAM_OPS) if (src.startsWith(op, this.pos)) return op.length;
-    for (const op of CASE_OPS) if (src.startsWith(op, this.pos)) return op.length;
-    return 0;
-  }
-
-  /** The word after a `${name<op>` operator, up to the matching `}` (left at `pos`). */
-  private readParamOperand(parts: WordPart[], inDq: boolean, start: number): void {
-    const src = this.src;
-    let lit = '';
-    let glob = false;
-    let seg = this.pos;
-    let pos = this.pos;
-    for (;;) {
-      if (pos >= this.len) this.fail('unterminated parameter expansion', start);
-      const c = src.charCodeAt(pos);
-      if (c === RBRACE) break; // bash does not count braces here: `${a:-{x}}` is `${a:-{x}` then `}`
-      if (c === BACKSLASH) {
-        const n = src.charCodeAt(pos + 1);
-        if (!inDq || n === DOLLAR || n === BACKTICK || n === DQUOTE || n === BACKSLASH || n === RBRACE) {
-          lit += src.slice(seg, pos);
-          seg = pos + 1;
-          pos += 2;
-        } else if (n === NL) {
-          lit += src.slice(seg, pos);
-          pos += 2;
-          seg = pos;
-        } else pos++;
-        continue;
-      }
-      if (!inDq && (c === STAR || c === QUESTION || c === LBRACKET)) glob = true;
-      // Inside double quotes a single quote is an ordinary character (bash): `"${a:-'$(x)'}"` runs `x`.
-      if ((c === SQUOTE && !inDq) || c === DQUOTE || c === DOLLAR || c === BACKTICK) {
-        this.pos = pos;
-        let part: WordPart | null;
-        if (c === SQUOTE) part = this.readSingleQuoted();
-        else if (c === DQUOTE) part = this.readDoubleQuoted();
-        else if (c === BACKTICK) part = this.readBackquote(inDq);
-        else part = this.readDollar(inDq);
-        if (part === null) {
-          pos++;
-          continue;
-        }
-        lit += src.slice(seg, pos);
-        if (lit !== '') parts.push({ type: 'Literal', value: lit, glob });
-        lit = '';
-        glob = false;
-        parts.push(part);
-        pos = seg = this.pos;
-        continue;
-      }
-      pos++;
-    }
-    lit += src.slice(seg, pos);
-    if (lit !== '') parts.push({ type: 'Literal', value: lit, glob });
-    this.pos = pos;
-  }
-
-  /**
-   * Arithmetic text after `$((`/`((` (`doubleParen`) or `$[`/`[` up to and including its closer. Returns null
-   * when a `((` turns out not to be arithmetic (a `)` closes it without a second `)`).
-   */
-  protected readArith(doubleParen: boolean): ArithText | null {
-    const start = this.pos;
-    const src = this.src;
-    const parts: WordPart[] = [];
-    this.enter();
-    let parens = 0;
-    let brackets = 0;
-    let pos = start;
-    for (;;) {
-      if (pos >= this.len)
-        this.fail(doubleParen ? 'expected `))` to close arithmetic' : "expected ']'", start);
-      const c = src.charCodeAt(pos);
-      if (c === LPAREN) parens++;
-      else if (c === RPAREN) {
-        if (parens > 0) parens--;
-        else if (doubleParen && src.charCodeAt(pos + 1) === RPAREN) break;
-        else if (doubleParen) {
-          this.nesting--;
-          return null;
-        }
-      } else if (c === LBRACKET) brackets++;
-      else if (c === RBRACKET) {
-        if (brackets === 0 && !doubleParen) break;
-        brackets--;
-      } else if (c === BACKSLASH) pos++;
-      else if (c === SQUOTE) {
-        // bash matches single quotes inside arithmetic text (and rejects the expression when it runs)
-        pos = src.indexOf("'", pos + 1);
-        if (pos < 0) this.fail('unterminated single quote', start);
-      } else if (c === DOLLAR || c === BACKTICK || c === DQUOTE) {
-        this.pos = pos;
-        const part =
-          c === DOLLAR
-            ? this.readDollar(false)
-            : c === BACKTICK
-              ? this.readBackquote(false)
-              : this.readDoubleQuoted();
-        if (part !== null) {
-          parts.push(part);
-          pos = this.pos;
-          continue;
-        }
-      }
-      pos++;
-    }
-    this.pos = pos + (doubleParen ? 2 : 1);
-    this.nesting--;
-    return { raw: src.slice(start, pos), parts };
   }
 
   /** `` `…` `` at `pos`: unescapes `\$ \` \\` (and `\"` inside double quotes), then parses the text. */
@@ -755,4 +465,26 @@ export abstract class WordScanner {
     this.readQuotedParts(parts, -1);
     return parts;
   }
+}
+
+/** The text of a word made only of unquoted literal parts; null when it has quotes or expansions. */
+export function staticText(word: Word): string | null {
+  let text = '';
+  for (const part of word.parts) {
+    if (part.type !== 'Literal') return null;
+    text += part.value;
+  }
+  return text;
+}
+
+/** Joins adjacent literal parts. */
+export function mergeLiterals(parts: WordPart[]): WordPart[] {
+  const out: WordPart[] = [];
+  for (const part of parts) {
+    const last = out[out.length - 1];
+    if (part.type === 'Literal' && last !== undefined && last.type === 'Literal') {
+      out[out.length - 1] = { type: 'Literal', value: last.value + part.value, glob: last.glob || part.glob };
+    } else out.push(part);
+  }
+  return out;
 }

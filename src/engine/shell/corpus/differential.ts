@@ -3,10 +3,12 @@
  * comparison form (normalize.ts), and recognising the documented deliberate deviations (DEVIATIONS below, also
  * listed in docs/decisions/0003-shell-parser.md).
  */
-import type { Command, ParseResult, Script, Word, WordPart } from '../ast';
+import type { Command, ParseResult, Script, WordPart } from '../ast';
 import { parseShell } from '../parse';
-import { MvdanNormalizer, calibrate, findNode, internalFile, normalizeOurs } from './normalize';
-import type { MvNode, MvSyntax } from './normalize';
+import { visitParts, visitScript } from './ast-walk';
+import { MvdanNormalizer, calibrate, findNode, internalFile } from './mvdan';
+import type { MvNode, MvSyntax } from './mvdan';
+import { normalizeOurs } from './normalize';
 
 type MvResult = { ok: true; file: MvNode; events: string[] } | { ok: false; message: string; offset: number };
 
@@ -205,91 +207,6 @@ function hasNode(c: Case, type: string): boolean {
 
 function literalHas(p: WordPart, text: string): boolean {
   return p.type === 'Literal' && p.value.includes(text);
-}
-
-// ------------------------------------------------------------------ walking our AST
-
-type Visitor = {
-  command?: (c: Command) => void;
-  word?: (w: Word) => void;
-  part?: (p: WordPart, inDq: boolean) => void;
-};
-
-function visitScript(s: Script, v: Visitor): void {
-  for (const st of s.statements) {
-    for (const p of [st.first, ...st.rest.map((r) => r.pipeline)])
-      for (const c of p.commands) visitCommand(c, v);
-  }
-}
-
-function visitCommand(c: Command, v: Visitor): void {
-  v.command?.(c);
-  const words: Word[] = [];
-  const scripts: Script[] = [];
-  const arith: WordPart[][] = [];
-  switch (c.type) {
-    case 'SimpleCommand':
-      for (const a of c.assignments) {
-        if (a.value !== null) words.push(a.value);
-        words.push(...(a.array ?? []));
-        if (a.subscript !== null) arith.push(a.subscript.parts);
-      }
-      words.push(...c.words);
-      break;
-    case 'Subshell':
-    case 'BraceGroup':
-      scripts.push(c.body);
-      break;
-    case 'IfClause':
-      for (const b of c.branches) scripts.push(b.condition, b.body);
-      if (c.elseBody !== null) scripts.push(c.elseBody);
-      break;
-    case 'WhileClause':
-      scripts.push(c.condition, c.body);
-      break;
-    case 'ForClause':
-      words.push(...(c.items ?? []));
-      if (c.arithmetic !== null) arith.push(c.arithmetic.parts);
-      scripts.push(c.body);
-      break;
-    case 'CaseClause':
-      words.push(c.word);
-      for (const item of c.items) {
-        words.push(...item.patterns);
-        scripts.push(item.body);
-      }
-      break;
-    case 'FunctionDef':
-      visitCommand(c.body, v);
-      break;
-    case 'TestClause':
-      words.push(...c.words);
-      break;
-    case 'ArithCommand':
-      arith.push(c.arithmetic.parts);
-      break;
-  }
-  for (const r of c.redirects) {
-    words.push(r.target);
-    if (r.heredoc !== null) words.push(r.heredoc);
-  }
-  for (const w of words) {
-    v.word?.(w);
-    visitParts(w.parts, v, false);
-  }
-  for (const parts of arith) visitParts(parts, v, false);
-  for (const s of scripts) visitScript(s, v);
-}
-
-function visitParts(parts: WordPart[], v: Visitor, inDq: boolean): void {
-  for (const p of parts) {
-    v.part?.(p, inDq);
-    if (p.type === 'DoubleQuoted') visitParts(p.parts, v, true);
-    else if (p.type === 'ParamExpansion') visitParts(p.operand, v, inDq);
-    else if (p.type === 'ArithExpansion') visitParts(p.arithmetic.parts, v, false);
-    else if (p.type === 'BraceExpansion') for (const alt of p.alternatives) visitParts(alt, v, inDq);
-    else if (p.type === 'CommandSubstitution' || p.type === 'ProcessSubstitution') visitScript(p.script, v);
-  }
 }
 
 function commands(s: Script): Command[] {
