@@ -1,4 +1,5 @@
 import type { SourcedPattern } from './path-rules';
+import { commandLiterals, GRAM_INDEX_THRESHOLD, GramIndex } from './gram-index';
 import { upstreamRegex } from './pattern';
 
 /**
@@ -16,7 +17,9 @@ export type CommandForms = {
   program: string;
 };
 
-type CompiledCommandPattern = SourcedPattern & {
+type CompiledCommandPattern = {
+  source: SourcedPattern;
+  pattern: string;
   order: number;
   raw: RegExp;
   /** Present when the pattern names flags: the flagless regex and the flags it requires. */
@@ -100,12 +103,14 @@ export class CommandRuleList {
   private readonly byProgram = new Map<string, CompiledCommandPattern[]>();
   private readonly byInitial = new Map<string, CompiledCommandPattern[]>();
   private readonly generic: CompiledCommandPattern[] = [];
+  private readonly indexes = new Map<CompiledCommandPattern[], GramIndex<CompiledCommandPattern>>();
 
   constructor(patterns: readonly SourcedPattern[]) {
     this.patterns = patterns;
     patterns.forEach((source, order) => {
       const compiled: CompiledCommandPattern = {
-        ...source,
+        source,
+        pattern: source.pattern,
         order,
         raw: upstreamRegex(source.pattern),
         semantic: semanticForm(source.pattern),
@@ -116,11 +121,15 @@ export class CommandRuleList {
       else if (star > 0) add(this.byInitial, firstWord.charAt(0), compiled);
       else this.generic.push(compiled);
     });
+    for (const list of [...this.byProgram.values(), ...this.byInitial.values(), this.generic]) {
+      if (list.length <= GRAM_INDEX_THRESHOLD) continue;
+      this.indexes.set(list, new GramIndex(list.map((item) => ({ item, literals: commandLiterals(item.pattern) }))));
+    }
   }
 
   /** The first pattern matching a simple command (as written or flag-insensitively). */
   firstMatch(forms: CommandForms): SourcedPattern | undefined {
-    return this.search(forms.program, (candidate) => {
+    return this.search(forms.program, forms.text, (candidate) => {
       if (candidate.raw.test(forms.text)) return true;
       const semantic = candidate.semantic;
       return (
@@ -134,19 +143,32 @@ export class CommandRuleList {
   /** The first pattern matching a whole command text literally (upstream semantics). */
   firstMatchText(text: string): SourcedPattern | undefined {
     const program = /^\S*/.exec(text)?.[0] ?? '';
-    return this.search(program, (candidate) => candidate.raw.test(text));
+    return this.search(program, text, (candidate) => candidate.raw.test(text));
   }
 
-  private search(program: string, test: (p: CompiledCommandPattern) => boolean): SourcedPattern | undefined {
+  private search(
+    program: string,
+    text: string,
+    test: (p: CompiledCommandPattern) => boolean,
+  ): SourcedPattern | undefined {
     let best: CompiledCommandPattern | undefined;
+    const visit = (candidate: CompiledCommandPattern): void => {
+      if ((best === undefined || candidate.order < best.order) && test(candidate)) best = candidate;
+    };
+    const texts = [text];
     for (const list of [this.byProgram.get(program), this.byInitial.get(program.charAt(0)), this.generic]) {
       if (list === undefined) continue;
+      const index = this.indexes.get(list);
+      if (index !== undefined) {
+        index.candidates(texts, visit);
+        continue;
+      }
       for (const candidate of list) {
         if (best !== undefined && candidate.order >= best.order) break;
         if (test(candidate)) best = candidate;
       }
     }
-    return best === undefined ? undefined : { pattern: best.pattern, pack: best.pack };
+    return best?.source;
   }
 }
 

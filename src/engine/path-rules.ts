@@ -1,9 +1,11 @@
-import { gitignoreRegex, isLiteral, upstreamRegex, globIntersectsPattern } from './pattern';
+import { GRAM_INDEX_THRESHOLD, GramIndex, pathLiterals } from './gram-index';
+import { gitignoreRegex, globIntersectsPattern, isLiteral, upstreamRegex } from './pattern';
 
 /** A pattern as declared, with the pack that declared it (after inheritance). */
 export type SourcedPattern = { pattern: string; pack: string };
 
-type CompiledPathPattern = SourcedPattern & { order: number; upstream: RegExp; gitignore: RegExp };
+/** `matcher` is one regex: upstream semantics OR gitignore semantics. */
+type CompiledPathPattern = SourcedPattern & { order: number; matcher: RegExp };
 
 /**
  * An indexed list of path patterns. `firstMatch` returns the earliest pattern (in list order) that matches
@@ -22,18 +24,25 @@ export class PathRuleList {
   private readonly byHead = new Map<string, CompiledPathPattern[]>();
   private readonly bySegment = new Map<string, CompiledPathPattern[]>();
   private readonly generic: CompiledPathPattern[] = [];
+  private readonly indexes = new Map<CompiledPathPattern[], GramIndex<CompiledPathPattern>>();
 
   constructor(patterns: readonly SourcedPattern[]) {
     this.patterns = patterns;
     patterns.forEach((source, order) => {
-      const compiled = {
-        ...source,
-        order,
-        upstream: upstreamRegex(source.pattern),
-        gitignore: gitignoreRegex(source.pattern),
-      };
-      this.bucketFor(source.pattern).push(compiled);
+      const upstream = upstreamRegex(source.pattern).source;
+      const gitignore = gitignoreRegex(source.pattern).source;
+      const matcher = new RegExp(`(?:${upstream})|(?:${gitignore})`, 's');
+      this.bucketFor(source.pattern).push({ ...source, order, matcher });
     });
+    for (const map of [this.byName, this.byExt, this.byHead, this.bySegment]) {
+      for (const list of map.values()) this.indexLong(list);
+    }
+    this.indexLong(this.generic);
+  }
+
+  private indexLong(list: CompiledPathPattern[]): void {
+    if (list.length <= GRAM_INDEX_THRESHOLD) return;
+    this.indexes.set(list, new GramIndex(list.map((item) => ({ item, literals: pathLiterals(item.pattern) }))));
   }
 
   private bucketFor(pattern: string): CompiledPathPattern[] {
@@ -60,14 +69,20 @@ export class PathRuleList {
 
   private firstMatchIndex(forms: readonly string[]): number {
     let best: CompiledPathPattern | undefined;
-    const consider = (candidates: CompiledPathPattern[] | undefined): void => {
-      if (candidates === undefined) return;
-      for (const candidate of candidates) {
-        if (best !== undefined && candidate.order >= best.order) continue;
-        if (forms.some((form) => candidate.upstream.test(form) || candidate.gitignore.test(form))) {
+    const test = (candidate: CompiledPathPattern): void => {
+      if (best !== undefined && candidate.order >= best.order) return;
+      for (const form of forms) {
+        if (candidate.matcher.test(form)) {
           best = candidate;
+          return;
         }
       }
+    };
+    const consider = (candidates: CompiledPathPattern[] | undefined): void => {
+      if (candidates === undefined) return;
+      const index = this.indexes.get(candidates);
+      if (index !== undefined) index.candidates(forms, test);
+      else for (const candidate of candidates) test(candidate);
     };
     for (const form of forms) {
       const segments = form.split('/');
