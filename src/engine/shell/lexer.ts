@@ -18,30 +18,13 @@ export class ParseFailure {
 /** Deepest nesting of scripts, quotes and expansions accepted; deeper input is rejected, not overflowed. */
 const MAX_NESTING = 150;
 
-/** Words reserved in command position. */
-const RESERVED = new Set([
-  'if',
-  'then',
-  'elif',
-  'else',
-  'fi',
-  'do',
-  'done',
-  'case',
-  'esac',
-  'while',
-  'until',
-  'for',
-  'select',
-  'function',
-  'time',
-  'in',
-  '{',
-  '}',
-  '[[',
-  ']]',
-  '!',
-]);
+/** Words reserved in command position, by first letter (looked up without allocating a string). */
+const RESERVED_WORDS = 'if then elif else fi do done case esac while until for select function time in'.split(
+  ' ',
+);
+const RESERVED_BY_LETTER: readonly (readonly string[])[] = Array.from({ length: 26 }, (_, k) =>
+  RESERVED_WORDS.filter((w) => w.charCodeAt(0) === 97 + k),
+);
 
 /**
  * The cursor over the source and the lexical helpers every layer of the parser shares: blanks and comments,
@@ -98,16 +81,25 @@ export abstract class Lexer {
     const start = this.pos;
     let i = start;
     let c = src.charCodeAt(i);
+    let word: string | null = null;
     if (c >= 97 && c <= 122) {
       while ((c = src.charCodeAt(++i)) >= 97 && c <= 122);
-    } else if (c === LBRACE || c === RBRACE || c === 33) i++;
-    else if ((c === 91 || c === 93) && src.charCodeAt(i + 1) === c) i += 2;
-    else return null;
+      const length = i - start;
+      for (const w of RESERVED_BY_LETTER[src.charCodeAt(start) - 97] ?? []) {
+        if (w.length === length && src.startsWith(w, start)) word = w;
+      }
+    } else if (c === LBRACE || c === RBRACE || c === 33) {
+      i++;
+      word = c === LBRACE ? '{' : c === RBRACE ? '}' : '!';
+    } else if ((c === 91 || c === 93) && src.charCodeAt(i + 1) === c) {
+      i += 2;
+      word = c === 91 ? '[[' : ']]';
+    }
+    if (word === null) return null;
     const n = src.charCodeAt(i);
     if (!endsWord(n)) return null;
     if ((n === LT || n === GT) && src.charCodeAt(i + 1) === LPAREN) return null; // `{>(…)`: a word, as in bash
-    const word = src.slice(start, i);
-    return RESERVED.has(word) ? word : null;
+    return word;
   }
 
   /** Blanks, line continuations and comments (up to, not including, the newline). */
