@@ -123,7 +123,10 @@ export class CommandRuleList {
     });
     for (const list of [...this.byProgram.values(), ...this.byInitial.values(), this.generic]) {
       if (list.length <= GRAM_INDEX_THRESHOLD) continue;
-      this.indexes.set(list, new GramIndex(list.map((item) => ({ item, literals: commandLiterals(item.pattern) }))));
+      this.indexes.set(
+        list,
+        new GramIndex(list.map((item) => ({ item, literals: commandLiterals(item.pattern) }))),
+      );
     }
   }
 

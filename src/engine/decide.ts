@@ -187,9 +187,21 @@ function describe(
   }
 }
 
+let lastTimestamp = { time: Number.NaN, text: '' };
+
 function formatTimestamp(date: Date): string {
+  // Decisions arrive in bursts within one millisecond; formatting the same instant twice is wasted work.
+  const time = date.getTime();
+  if (time === lastTimestamp.time) return lastTimestamp.text;
+  const text = isoWithMicroseconds(date);
+  lastTimestamp = { time, text };
+  return text;
+}
+
+function isoWithMicroseconds(date: Date): string {
   // Upstream (Python isoformat): microseconds and an explicit +00:00 offset.
-  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
+  const iso = date.toISOString(); // always YYYY-MM-DDTHH:mm:ss.sssZ for years 0–9999
+  return `${iso.slice(0, -1)}000+00:00`;
 }
 
 function envelope(

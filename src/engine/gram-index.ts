@@ -80,7 +80,10 @@ export class GramIndex<T> {
 
 /** Literal runs every path matched by a path pattern contains, under both semantics. */
 export function pathLiterals(pattern: string): string[] {
-  const body = pattern.replace(/\/+$/, '').replace(/^\/+/, '').replace(/^(\*\*\/)+/, '');
+  const body = pattern
+    .replace(/\/+$/, '')
+    .replace(/^\/+/, '')
+    .replace(/^(\*\*\/)+/, '');
   return body.split(/[*?]+/).filter((run) => run.length > 0);
 }
 

@@ -42,7 +42,10 @@ export class PathRuleList {
 
   private indexLong(list: CompiledPathPattern[]): void {
     if (list.length <= GRAM_INDEX_THRESHOLD) return;
-    this.indexes.set(list, new GramIndex(list.map((item) => ({ item, literals: pathLiterals(item.pattern) }))));
+    this.indexes.set(
+      list,
+      new GramIndex(list.map((item) => ({ item, literals: pathLiterals(item.pattern) }))),
+    );
   }
 
   private bucketFor(pattern: string): CompiledPathPattern[] {

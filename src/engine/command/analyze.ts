@@ -213,11 +213,14 @@ function walkSubstitutions(
   }
 }
 
+const NO_REDIRECTS: { files: FileAccess[]; output: boolean } = { files: [], output: false };
+
 function redirectAccesses(
   redirects: readonly Redirect[],
   context: string,
   walk: Walk,
 ): { files: FileAccess[]; output: boolean } {
+  if (redirects.length === 0) return NO_REDIRECTS;
   const files: FileAccess[] = [];
   let output = false;
   for (const redirect of redirects) {

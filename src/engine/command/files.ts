@@ -66,6 +66,30 @@ const WRITERS = new Set([
   'unlink',
   'rmdir',
 ]);
+/** Every program with a rule below (anything else only has `@file` arguments checked). */
+const FILE_PROGRAMS = new Set([
+  ...READERS,
+  ...PATTERN_FIRST,
+  ...WRITERS,
+  ...[
+    'sort',
+    'uniq',
+    'cp',
+    'scp',
+    'rsync',
+    'install',
+    'mv',
+    'ln',
+    'dd',
+    'tar',
+    'zip',
+    'curl',
+    'wget',
+    'gpg',
+    'xargs',
+    'find',
+  ],
+]);
 const SKIP_FIRST_OPERAND = new Set(['chmod', 'chown', 'chgrp']);
 const DEV_PATHS = /^\/dev\/(null|stdout|stderr|stdin|tty|zero|fd\/\d+)$/;
 
@@ -129,7 +153,8 @@ const write = (path: string, recursive = false): FileAccess => ({ path, access: 
  * docs/policy-language.md for the list and its limits.
  */
 export function fileAccesses(program: string, argv: readonly EvaluatedWord[]): FileAccess[] {
-  const accesses: FileAccess[] = [...uploadReads(argv)];
+  const accesses: FileAccess[] = uploadReads(argv);
+  if (!FILE_PROGRAMS.has(program)) return accesses;
   const operands = operandsOf(argv);
   const recursive =
     hasFlag(argv, 'r', ['--recursive']) || hasFlag(argv, 'R', []) || hasFlag(argv, 'a', ['--archive']);
@@ -198,6 +223,7 @@ export function fileAccesses(program: string, argv: readonly EvaluatedWord[]): F
 function uploadReads(argv: readonly EvaluatedWord[]): FileAccess[] {
   const out: FileAccess[] = [];
   for (const word of argv.slice(1)) {
+    if (!word.text.includes('@') && !word.text.includes('<')) continue;
     const match = /^(?:[^=@<\s]*=)?[@<]([^;]+)/.exec(word.text);
     if (match?.[1] !== undefined && (word.text.startsWith('@') || /^[^=]*=[@<]/.test(word.text)))
       out.push(read(match[1]));

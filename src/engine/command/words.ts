@@ -26,7 +26,14 @@ export function evaluateWord(word: Word, variables: KnownVariables): EvaluatedWo
   return evaluateParts(word.parts, variables);
 }
 
+const NO_SUBSTITUTIONS: EvaluatedWord['substitutions'] = [];
+
 function evaluateParts(parts: readonly WordPart[], variables: KnownVariables): EvaluatedWord[] {
+  const only = parts.length === 1 ? parts[0] : undefined;
+  if (only?.type === 'Literal') {
+    // The common case (`npm`, `test`, `--watch`): one unquoted literal.
+    return [{ text: only.value, isStatic: true, hasGlob: only.glob, substitutions: NO_SUBSTITUTIONS }];
+  }
   let results: EvaluatedWord[] = [{ text: '', isStatic: true, hasGlob: false, substitutions: [] }];
   for (const part of parts) {
     const options = evaluatePart(part, variables);

@@ -23,33 +23,35 @@ export function fileRule(
   path: string,
   match?: SourcedPattern,
 ): MatchedRule {
-  const base = { path, access, ...(match && { pattern: match.pattern, pack: match.pack }) };
-  switch (kind) {
-    case 'block':
-      return {
-        ...base,
-        rule_id: `filesystem.${access}.block`,
-        decision: 'block',
-        severity: 'high',
-        reason: `Matched sensitive path policy: ${match?.pattern ?? ''}`,
-      };
-    case 'require_approval':
-      return {
-        ...base,
-        rule_id: 'filesystem.write.require_approval',
-        decision: 'require_approval',
-        severity: 'high',
-        reason: `Matched approval-required path policy: ${match?.pattern ?? ''}`,
-      };
-    case 'allow':
-      return {
-        ...base,
-        rule_id: `filesystem.${access}.allow`,
-        decision: 'allow',
-        severity: 'low',
-        reason: 'No sensitive path policy matched.',
-      };
+  // Built field by field (no spreads): this runs for every path a command touches.
+  const rule: MatchedRule =
+    kind === 'allow'
+      ? {
+          rule_id: access === 'read' ? 'filesystem.read.allow' : 'filesystem.write.allow',
+          decision: 'allow',
+          severity: 'low',
+          reason: 'No sensitive path policy matched.',
+        }
+      : kind === 'block'
+        ? {
+            rule_id: access === 'read' ? 'filesystem.read.block' : 'filesystem.write.block',
+            decision: 'block',
+            severity: 'high',
+            reason: `Matched sensitive path policy: ${match?.pattern ?? ''}`,
+          }
+        : {
+            rule_id: 'filesystem.write.require_approval',
+            decision: 'require_approval',
+            severity: 'high',
+            reason: `Matched approval-required path policy: ${match?.pattern ?? ''}`,
+          };
+  if (match !== undefined) {
+    rule.pattern = match.pattern;
+    rule.pack = match.pack;
   }
+  rule.path = path;
+  rule.access = access;
+  return rule;
 }
 
 /**
