@@ -26,7 +26,13 @@ export function semanticsTable(rows: readonly SemanticsRow[]): string {
     (row) =>
       `| <a id="${row.id}"></a>${row.title} | ${describe(row.request)} | ${row.upstream.decision} (\`${row.upstream.rule_id}\`) | ${row.ours.decision} (\`${row.ours.rule_id}\`) | ${row.why.replace(/\|/g, '\\|')} |`,
   );
-  return [BEGIN, '| case | request | upstream | CAVRA | why |', '| --- | --- | --- | --- | --- |', ...lines, END].join('\n');
+  return [
+    BEGIN,
+    '| case | request | upstream | CAVRA | why |',
+    '| --- | --- | --- | --- | --- |',
+    ...lines,
+    END,
+  ].join('\n');
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
