@@ -24,6 +24,17 @@ test('a simple command: words split on blanks, spans cover the source', () => {
   expect([script.start, script.end]).toEqual([0, 19]);
 });
 
+test('spans of statements, pipelines and compound commands end at their last token', () => {
+  const st = parse('(a) >x  && { b; }  ;  c').statements;
+  expect(st.map((s) => [s.start, s.end])).toEqual([
+    [0, 17],
+    [22, 23],
+  ]);
+  const first = st[0];
+  expect(first?.first.commands.map((c) => [c.start, c.end])).toEqual([[0, 6]]);
+  expect(first?.rest.map((r) => [r.pipeline.start, r.pipeline.end])).toEqual([[11, 17]]);
+});
+
 test('lists: ; && || & and newlines', () => {
   const s = parse('a; b && c || d & e\nf');
   expect(s.statements.map((st) => [st.rest.map((r) => r.op), st.background])).toEqual([

@@ -151,7 +151,7 @@ class Parser extends CompoundParser {
         rest.push({ op: c === AMP ? '&&' : '||', pipeline: this.parsePipeline() });
       } else break;
     }
-    let end = this.pos;
+    let end = (rest[rest.length - 1]?.pipeline ?? first).end - this.base;
     let background = false;
     this.separated = false;
     const c = this.code(this.pos);
@@ -544,8 +544,12 @@ class Parser extends CompoundParser {
   protected parseTrailingRedirects(): Redirect[] {
     const redirects: Redirect[] = [];
     for (;;) {
+      const before = this.pos; // left before trailing blanks, so the command's span ends at its last token
       this.skipBlanks();
-      if (!this.atRedirect()) return redirects;
+      if (!this.atRedirect()) {
+        this.pos = before;
+        return redirects;
+      }
       redirects.push(this.parseRedirect());
     }
   }
