@@ -12,6 +12,7 @@ import { decodePublicKeyPem } from './keys';
 import { noteKeyId, verifyNoteSignature, type NoteSignature } from './note';
 import { keyUsableAt, type TrustRoot } from './trust-root';
 import type { EvidenceCrypto, VerificationIssue } from './types';
+import type { LogTrust } from './verify-log';
 
 type TrustedKey = { root: TrustRoot; publicKey: Uint8Array };
 
@@ -150,4 +151,88 @@ export function verifyCheckpoint(
     });
   }
   return { ...check, checkpoint: opened.value.checkpoint };
+}
+
+/** A checkpoint the entry pass must compare with the tree at its size. */
+export type CheckpointTarget = {
+  opened: OpenedCheckpoint;
+  label: string;
+  isTrusted: boolean;
+  isSigned: boolean;
+};
+
+/**
+ * Opens every checkpoint of a log (and the auditor's trusted one), checks origins, trust roots and
+ * signatures, and indexes them by tree size for the entry pass of `verifyLog`.
+ */
+export function openTargets(
+  checkpoints: readonly unknown[],
+  trust: LogTrust,
+  crypto: EvidenceCrypto,
+  errors: VerificationIssue[],
+  warnings: VerificationIssue[],
+): Map<number, CheckpointTarget[]> {
+  const targets = new Map<number, CheckpointTarget[]>();
+  const add = (target: CheckpointTarget): void => {
+    const size = target.opened.checkpoint.size;
+    targets.set(size, [...(targets.get(size) ?? []), target]);
+  };
+  let origin = trust.origin;
+  if (trust.trustedCheckpoint !== undefined) {
+    const opened = openCheckpointRecord(trust.trustedCheckpoint);
+    if (opened.ok) {
+      const trustedOrigin = opened.value.checkpoint.origin;
+      origin ??= trustedOrigin;
+      if (trustedOrigin !== origin) {
+        errors.push({
+          code: 'trusted_checkpoint_origin_mismatch',
+          message: `the trusted checkpoint is of log '${trustedOrigin}', not '${origin}'`,
+        });
+      }
+      add({ opened: opened.value, label: 'the trusted checkpoint', isTrusted: true, isSigned: true });
+    } else {
+      errors.push({
+        code: 'trusted_checkpoint_malformed',
+        message: `trusted checkpoint: ${opened.error.message}`,
+      });
+    }
+  }
+  const keys = new TrustKeys(trust.roots, crypto);
+  if (keys.count < trust.roots.length) {
+    errors.push({
+      code: 'trust_root_invalid',
+      message: `${trust.roots.length - keys.count} trust root(s) hold no readable Ed25519 public key`,
+    });
+  }
+  if (keys.count === 0 && checkpoints.length > 0) {
+    warnings.push({
+      code: 'checkpoint_signature_unverified',
+      message: `no trust root was supplied: the signatures of ${checkpoints.length} checkpoint(s) were not verified`,
+    });
+  }
+  checkpoints.forEach((record, index) => {
+    const opened = openCheckpointRecord(record);
+    if (!opened.ok) {
+      errors.push({ code: opened.error.code, message: `checkpoint #${index + 1}: ${opened.error.message}` });
+      return;
+    }
+    const { checkpoint } = opened.value;
+    const label = `checkpoint for tree size ${checkpoint.size}`;
+    origin ??= checkpoint.origin;
+    if (checkpoint.origin !== origin) {
+      errors.push({
+        code: 'checkpoint_origin_mismatch',
+        message: `${label}: origin '${checkpoint.origin}' is not '${origin}'`,
+      });
+    }
+    let isSigned = keys.count === 0;
+    if (keys.count > 0) {
+      const check = checkCheckpointSignatures(opened.value, keys, crypto);
+      errors.push(...check.errors);
+      warnings.push(...check.warnings);
+      isSigned = check.errors.length === 0 && check.signedBy.length > 0;
+    }
+    add({ opened: opened.value, label, isTrusted: false, isSigned });
+  });
+  return targets;
 }

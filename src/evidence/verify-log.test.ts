@@ -175,3 +175,15 @@ test('canonical texts from a store are hashed as given, and a wrong one is an er
     { code: 'entry_text_not_canonical', sequence: 3 },
   ]);
 });
+
+test('a trusted checkpoint of another log and an unreadable trust root are errors', () => {
+  const elsewhere = buildTestLog({ size: 40, logId: 'other' }).checkpoints.at(-1);
+  if (elsewhere === undefined) throw new Error('the log has checkpoints');
+  expect(codes(log.entries, log.checkpoints, { ...trust, trustedCheckpoint: elsewhere })).toEqual([
+    'trusted_checkpoint_origin_mismatch',
+  ]);
+  const unreadable = { ...log.root, public_key_pem: 'not a key' };
+  expect(codes(log.entries, log.checkpoints, { ...trust, roots: [log.root, unreadable] })).toEqual([
+    'trust_root_invalid',
+  ]);
+});

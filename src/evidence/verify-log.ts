@@ -4,18 +4,13 @@
  * auditor trusted earlier. Every problem is collected; what could not be verified is a warning, never silence.
  */
 import { bytesEqual, toHex } from './canonical';
-import {
-  openCheckpointRecord,
-  checkpointTimestamp,
-  type CheckpointRecord,
-  type OpenedCheckpoint,
-} from './checkpoint';
+import { checkpointTimestamp, type CheckpointRecord } from './checkpoint';
 import { checkEntryShape, entryIssue, hashEntry } from './entry-shape';
 import { MerkleFrontier, leafHash } from './merkle';
 import { parseTimestamp } from './time';
 import type { TrustRoot } from './trust-root';
 import type { EvidenceCrypto, EvidenceEntry, VerificationIssue, VerificationReport } from './types';
-import { checkCheckpointSignatures, TrustKeys } from './verify-checkpoint';
+import { openTargets, type CheckpointTarget as Target } from './verify-checkpoint';
 
 /** What the verifier trusts: keys, the log's identity, and the newest checkpoint it accepted before. */
 export type LogTrust = {
@@ -58,8 +53,6 @@ export type VerifyOptions = {
    */
   texts?: readonly (string | undefined)[];
 };
-
-type Target = { opened: OpenedCheckpoint; label: string; isTrusted: boolean; isSigned: boolean };
 
 /**
  * Verifies a log and its checkpoints. `entries` are in log order as stored; `checkpoints` in any order.
@@ -138,66 +131,6 @@ export function verifyEntrySource(
       covered_entries: covered,
     },
   };
-}
-
-/** Opens every checkpoint, checks origin and signatures, and indexes them by tree size. */
-function openTargets(
-  checkpoints: readonly unknown[],
-  trust: LogTrust,
-  crypto: EvidenceCrypto,
-  errors: VerificationIssue[],
-  warnings: VerificationIssue[],
-): Map<number, Target[]> {
-  const targets = new Map<number, Target[]>();
-  const add = (target: Target): void => {
-    const size = target.opened.checkpoint.size;
-    targets.set(size, [...(targets.get(size) ?? []), target]);
-  };
-  let origin = trust.origin;
-  if (trust.trustedCheckpoint !== undefined) {
-    const opened = openCheckpointRecord(trust.trustedCheckpoint);
-    if (opened.ok) {
-      origin ??= opened.value.checkpoint.origin;
-      add({ opened: opened.value, label: 'the trusted checkpoint', isTrusted: true, isSigned: true });
-    } else {
-      errors.push({
-        code: 'trusted_checkpoint_malformed',
-        message: `trusted checkpoint: ${opened.error.message}`,
-      });
-    }
-  }
-  const keys = new TrustKeys(trust.roots, crypto);
-  if (keys.count === 0 && checkpoints.length > 0) {
-    warnings.push({
-      code: 'checkpoint_signature_unverified',
-      message: `no trust root was supplied: the signatures of ${checkpoints.length} checkpoint(s) were not verified`,
-    });
-  }
-  checkpoints.forEach((record, index) => {
-    const opened = openCheckpointRecord(record);
-    if (!opened.ok) {
-      errors.push({ code: opened.error.code, message: `checkpoint #${index + 1}: ${opened.error.message}` });
-      return;
-    }
-    const { checkpoint } = opened.value;
-    const label = `checkpoint for tree size ${checkpoint.size}`;
-    origin ??= checkpoint.origin;
-    if (checkpoint.origin !== origin) {
-      errors.push({
-        code: 'checkpoint_origin_mismatch',
-        message: `${label}: origin '${checkpoint.origin}' is not '${origin}'`,
-      });
-    }
-    let isSigned = keys.count === 0;
-    if (keys.count > 0) {
-      const check = checkCheckpointSignatures(opened.value, keys, crypto);
-      errors.push(...check.errors);
-      warnings.push(...check.warnings);
-      isSigned = check.errors.length === 0 && check.signedBy.length > 0;
-    }
-    add({ opened: opened.value, label, isTrusted: false, isSigned });
-  });
-  return targets;
 }
 
 /**
