@@ -376,6 +376,21 @@ test('deeply nested input is rejected, not overflowed', () => {
   expect(parse('$('.repeat(50) + 'id' + ')'.repeat(50)).statements.length).toBe(1);
 });
 
+test('pathological inputs stay linear (generous bound: quadratic would take minutes)', () => {
+  const inputs = [
+    'echo ' + '{'.repeat(50_000) + ',',
+    'echo ' + '{a,'.repeat(20_000),
+    'a | '.repeat(20_000) + 'b',
+    'cat ' + '<<E '.repeat(5_000) + '\n' + 'E\n'.repeat(5_000),
+    'echo "' + '${x:-a}'.repeat(10_000) + '"',
+  ];
+  for (const input of inputs) {
+    const start = performance.now();
+    parseShell(input);
+    expect(performance.now() - start).toBeLessThan(2_000);
+  }
+});
+
 // ------------------------------------------------------------------ properties
 
 test('parseShell never throws on arbitrary strings', () => {

@@ -203,54 +203,70 @@ export abstract class WordScanner extends ExpansionScanner {
     return this.fail('unterminated extended glob', open);
   }
 
+  /** Matching `}` (or -1) of each `{` of the word last scanned by `braceTable`. */
+  private braces: Map<number, number> | null = null;
+
   /**
    * When a brace expansion starts at `open` (balanced braces within the word, with a top-level unquoted `,` or
-   * `..`), returns the position of its closing `}`; else -1.
+   * `..`), returns the position of its closing `}`; else -1. One linear scan per word answers for all its
+   * braces (scanning from each `{` made `{{{{…` quadratic).
    */
   private braceEnd(open: number): number {
+    const known = this.braces?.get(open);
+    if (known !== undefined) return known;
+    this.braces = this.braceTable(open);
+    return this.braces.get(open) ?? -1;
+  }
+
+  /** Scans the word from `from`, matching braces with a stack (quotes and `$(…)`/`${…}`/`$[…]` skipped). */
+  private braceTable(from: number): Map<number, number> {
     const src = this.src;
-    let depth = 1;
-    let found = false;
-    for (let i = open + 1; i < this.len; i++) {
+    const table = new Map<number, number>();
+    const opens: number[] = [];
+    const found: boolean[] = [];
+    scan: for (let i = from; i < this.len; i++) {
       const c = src.charCodeAt(i);
-      if (c < 128 && ((CLASS[c] ?? 0) & META) !== 0) return -1;
+      if (c < 128 && ((CLASS[c] ?? 0) & META) !== 0) break;
       switch (c) {
         case BACKSLASH:
           i++;
           break;
-        case SQUOTE: {
+        case SQUOTE:
           i = src.indexOf("'", i + 1);
-          if (i < 0) return -1;
+          if (i < 0) break scan;
           break;
-        }
         case DQUOTE:
         case BACKTICK:
           i = this.skipQuoted(i, c);
-          if (i < 0) return -1;
+          if (i < 0) break scan;
           break;
         case DOLLAR: {
           const n = src.charCodeAt(i + 1);
           if (n === LPAREN || n === LBRACE || n === LBRACKET) {
             i = this.skipBalanced(i + 1);
-            if (i < 0) return -1;
+            if (i < 0) break scan;
           }
           break;
         }
         case LBRACE:
-          depth++;
+          opens.push(i);
+          found.push(false);
           break;
-        case RBRACE:
-          if (--depth === 0) return found ? i : -1;
+        case RBRACE: {
+          const open = opens.pop();
+          if (open !== undefined) table.set(open, found.pop() === true ? i : -1);
           break;
+        }
         case COMMA:
-          if (depth === 1) found = true;
+          if (found.length > 0) found[found.length - 1] = true;
           break;
         case DOT:
-          if (depth === 1 && src.charCodeAt(i + 1) === DOT) found = true;
+          if (found.length > 0 && src.charCodeAt(i + 1) === DOT) found[found.length - 1] = true;
           break;
       }
     }
-    return -1;
+    for (const open of opens) table.set(open, -1);
+    return table;
   }
 
   /** Skips `"…"` or `` `…` `` starting at `open`; returns the closing position or -1. */
