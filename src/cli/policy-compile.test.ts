@@ -74,7 +74,7 @@ test('an invalid overlay exits 1 with located errors and prints no JSON', async 
   const run = await runInMemory(['policy', 'compile', 'cavra-ai-agent-baseline', '--overlay', overlay]);
   expect(run.code).toBe(1);
   expect(run.stdout).toBe('');
-  expect(run.stderr).toContain(`${overlay}:2:10: must be array`);
+  expect(run.stderr).toContain(`${overlay}:2:10: must be a list`);
   expect(run.stderr).toContain(`invalid overlay '${overlay}'`);
 });
 

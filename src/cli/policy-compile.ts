@@ -57,10 +57,7 @@ export function runCompile(args: string[], io: CliIo): number {
 
 /** Problems an overlay may have on its own: overlays need not carry a complete `metadata` section. */
 function overlayDiagnostics(diagnostics: readonly PolicyDiagnostic[]): PolicyDiagnostic[] {
-  return diagnostics.filter(
-    (d) =>
-      !((d.path === '/' || d.path === '/metadata') && d.message.startsWith('must have required property')),
-  );
+  return diagnostics.filter((d) => !((d.path === '/' || d.path === '/metadata') && d.code === 'required'));
 }
 
 /**

@@ -26,8 +26,8 @@ test('validate reports errors and warnings as file:line:column and exits 1', asy
   expect(run.code).toBe(1);
   expect(run.stdout).toBe(
     [
-      'team/policy.yaml:5:12: must be string',
-      'team/policy.yaml:7:10: must be array',
+      'team/policy.yaml:5:12: must be a string',
+      'team/policy.yaml:7:10: must be a list',
       "team/policy.yaml:8:3: warning: unknown key 'alow' (ignored by the engine)",
       'invalid team (2 errors)',
       '',

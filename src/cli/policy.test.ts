@@ -49,7 +49,7 @@ test('policy list shows packs from $CAVRA_POLICY_DIR and reports packs that fail
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/\nteam\s+1\.2\.0\s+15\s+13\s+0\s+\d+\s+cavra-ai-agent-baseline\s+Team rules\n/);
   expect(run.stderr).toContain('problems kept packs from loading');
-  expect(run.stderr).toMatch(/broken\/policy\.yaml:3:10: must be string/);
+  expect(run.stderr).toMatch(/broken\/policy\.yaml:3:10: must be a string/);
 });
 
 test('pack diagnostics do not appear on normal runs', async () => {

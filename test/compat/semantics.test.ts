@@ -20,7 +20,7 @@ function policiesFor(row: SemanticsRow) {
 
 test.each(rows.map((row) => [row.id, row] as const))('%s: ours as documented', (_id, row) => {
   const result = decide(
-    row.request as DecisionRequest,
+    row.request as unknown as DecisionRequest,
     policiesFor(row),
     testContext({ workspaceRoot: '/elsewhere' }),
   );

@@ -12,6 +12,8 @@ export type PolicyDiagnostic = {
   /** JSON pointer of the offending value (`/commands/block/2`). */
   path: string;
   message: string;
+  /** What failed: the JSON Schema keyword (`required`, `type`, `additionalProperties` …) or `syntax`. */
+  code?: string;
 };
 
 export type ParsedPack = {
@@ -45,7 +47,14 @@ export function parsePack(source: string, file: string): ParsedPack {
     return { line: pos.line, column: pos.col };
   };
   for (const error of doc.errors) {
-    diagnostics.push({ severity: 'error', file, path: '', message: error.message, ...at(error.pos[0]) });
+    diagnostics.push({
+      severity: 'error',
+      file,
+      path: '',
+      message: error.message,
+      code: 'syntax',
+      ...at(error.pos[0]),
+    });
   }
   if (doc.errors.length > 0) return { file, document: undefined, diagnostics };
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
@@ -86,6 +95,7 @@ function toDiagnostic(
   if (unknownKey !== undefined) {
     return {
       severity: 'warning',
+      code: error.keyword,
       file,
       path: pointer,
       message: `unknown key '${unknownKey}' (ignored by the engine)`,
@@ -96,6 +106,7 @@ function toDiagnostic(
   const detail = Array.isArray(allowed) ? `: expected one of ${allowed.map(String).join(', ')}` : '';
   return {
     severity: 'error',
+    code: error.keyword,
     file,
     path: pointer,
     message: `${friendlyMessage(error)}${detail}`,
