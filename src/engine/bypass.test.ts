@@ -419,3 +419,16 @@ test('git_operation verbs that push with force are judged as force pushes', () =
     .matched_rules[0];
   expect(rule?.pack).toBe('guard');
 });
+
+test.each([
+  ['a=($(terraform apply))', 'array element'],
+  ['a[$(terraform apply)]=1', 'array subscript'],
+  ['case x in $(terraform apply)) true;; esac', 'case pattern'],
+])('substitution in an %s blocks', (command) => {
+  expectCase(command, 'block', 'commands.block');
+});
+
+test('element 0 of an array is what $name reads; other elements are not', () => {
+  expectCase('F[0]=.env; cat $F', 'block', 'filesystem.read.block');
+  expectCase('F[1]=.env; cat $F', 'allow', 'commands.allow');
+});

@@ -159,7 +159,10 @@ function walkCommand(command: Command, context: string, walk: Walk, inPipe: bool
       break;
     case 'CaseClause':
       walkWordSubstitutions(command.word, context, walk);
-      for (const item of command.items) walkScript(item.body, `${context} › case`, walk);
+      for (const item of command.items) {
+        for (const pattern of item.patterns) walkWordSubstitutions(pattern, context, walk);
+        walkScript(item.body, `${context} › case`, walk);
+      }
       break;
     case 'FunctionDef':
       walkCommand(command.body, `${context} › function ${command.name}`, walk, false);
@@ -247,8 +250,23 @@ function redirectAccesses(
 function walkSimple(command: SimpleCommand, context: string, walk: Walk, inPipe: boolean): void {
   const assignments = command.assignments.map((assignment) => ({
     name: assignment.name,
+    // `a[i]=x` and `a=(…)` are arrays: not remembered as a plain value — except `a[0]`, which `$a` reads.
+    isArray:
+      assignment.array !== null || (assignment.subscript !== null && assignment.subscript.raw.trim() !== '0'),
     values: assignment.value === null ? [] : evaluateWord(assignment.value, walk.variables),
   }));
+  for (const assignment of command.assignments) {
+    // Substitutions run in array elements (`a=($(…))`) and subscripts (`a[$(…)]=1`) too.
+    for (const element of assignment.array ?? []) walkWordSubstitutions(element, context, walk);
+    if (assignment.subscript !== null) {
+      walkSubstitutions(
+        substitutionsOf(assignment.subscript.parts, walk.variables),
+        context,
+        walk,
+        undefined,
+      );
+    }
+  }
   for (const assignment of assignments) {
     for (const value of assignment.values) walkSubstitutions(value.substitutions, context, walk, undefined);
   }
@@ -256,9 +274,10 @@ function walkSimple(command: SimpleCommand, context: string, walk: Walk, inPipe:
   const redirects = redirectAccesses(command.redirects, context, walk);
   if (argv.length === 0) {
     // A bare assignment: remember static values so `F=.env; cat $F` is seen through.
-    for (const { name, values } of assignments) {
+    for (const { name, values, isArray } of assignments) {
       const value = values[0];
-      if (value?.isStatic === true && values.length === 1 && !inPipe) walk.variables.set(name, value.text);
+      if (value?.isStatic === true && values.length === 1 && !inPipe && !isArray)
+        walk.variables.set(name, value.text);
       else walk.variables.delete(name);
     }
     if (redirects.files.length > 0) {
