@@ -40,20 +40,30 @@ export type EntryFacts = {
   isObject: boolean;
   /** `recorded_at` in microseconds since the epoch, or null when unreadable. */
   recordedAt: number | null;
+  /** `entry_hash` when it is well-formed (64 lowercase hex characters), else null. */
+  entryHash: string | null;
 };
 
-/** Checks every field of the entry at `position` (0-based index in the log as given). */
+function isLinkHash(value: unknown, previousHash: string | null): boolean {
+  return (previousHash !== null && value === previousHash) || isSha256Hex(value);
+}
+
+/**
+ * Checks every field of the entry at `position` (0-based index in the log as given). `previousHash` is the
+ * well-formed `entry_hash` of the entry before it, if any: a `previous_hash` equal to it needs no re-check.
+ */
 export function checkEntryShape(
   value: unknown,
   position: number,
   line: number | undefined,
+  previousHash: string | null,
   errors: VerificationIssue[],
   warnings: VerificationIssue[],
 ): EntryFacts {
   const place: EntryPlace = { sequence: null, position, line };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     errors.push(entryIssue(place, 'entry_malformed', 'not a JSON object'));
-    return { place, isObject: false, recordedAt: null };
+    return { place, isObject: false, recordedAt: null, entryHash: null };
   }
   const entry = value as Record<string, unknown>;
   const { sequence, kind, payload } = entry;
@@ -74,21 +84,23 @@ export function checkEntryShape(
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     error('entry_payload_invalid', 'payload is not a JSON object');
   }
-  if (place.sequence === 0 ? entry.previous_hash !== null : !isSha256Hex(entry.previous_hash)) {
+  const isLinkValid =
+    place.sequence === 0 ? entry.previous_hash === null : isLinkHash(entry.previous_hash, previousHash);
+  if (!isLinkValid) {
     const isFirst = place.sequence === 0;
     error(
       'entry_previous_hash_invalid',
       isFirst ? 'previous_hash of entry 0 must be null' : 'previous_hash is not a SHA-256 hex digest',
     );
   }
-  if (!isSha256Hex(entry.entry_hash))
-    error('entry_hash_invalid', 'entry_hash is not a lowercase SHA-256 hex digest');
+  const entryHash = isSha256Hex(entry.entry_hash) ? entry.entry_hash : null;
+  if (entryHash === null) error('entry_hash_invalid', 'entry_hash is not a lowercase SHA-256 hex digest');
   const keys = Object.keys(entry);
   if (keys.length !== FIELD_COUNT || !keys.every((key) => FIELDS.has(key))) {
     const extra = keys.filter((key) => !FIELDS.has(key));
     if (extra.length > 0) error('entry_field_unexpected', `unexpected field(s) ${extra.join(', ')}`);
   }
-  return { place, isObject: true, recordedAt };
+  return { place, isObject: true, recordedAt, entryHash };
 }
 
 // `{"entry_hash":"` is 15 characters; the 64 hex digits, `"` and `,` follow.
@@ -97,16 +109,17 @@ const COMMA_AT = HASH_AT + 64 + 1;
 
 /**
  * Checks the entry hash and returns the digest the Merkle leaf is built from: the stored `entry_hash` when
- * it is well-formed (so one edited entry yields one error, not a cascade of checkpoint failures), else the
- * recomputed one. `text` is the entry's canonical text when the source has it (a JSONL line, a store column).
+ * it is well-formed (`claimed`, from the field checks), else the recomputed one, so one edited entry yields
+ * one error and not a cascade of checkpoint failures. `text` is the entry's canonical text when the source
+ * has it (a JSONL line, a store column).
  */
 export function hashEntry(
   entry: Record<string, unknown>,
+  claimed: string | null,
   text: string | undefined,
   crypto: EvidenceCrypto,
   report: (code: string, detail: string) => void,
 ): Uint8Array {
-  const claimed = isSha256Hex(entry.entry_hash) ? entry.entry_hash : null;
   // INVARIANT: JCS puts entry_hash first (it sorts before every other v1 field), so a canonical line is
   // `{"entry_hash":"…",` followed by the hashed text minus its `{`. Hashing that slice avoids re-serialising;
   // a text whose bytes hash to its own entry_hash is byte for byte what the writer hashed.
@@ -114,7 +127,8 @@ export function hashEntry(
     text !== undefined &&
     claimed !== null &&
     text.startsWith('{"entry_hash":"') &&
-    text.startsWith(`${claimed}",`, HASH_AT)
+    text.startsWith(claimed, HASH_AT) &&
+    text.startsWith('",', HASH_AT + 64)
   ) {
     const digest = sha256Text(text, crypto, COMMA_AT, '{');
     if (toHex(digest) === claimed) return digest;

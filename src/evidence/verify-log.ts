@@ -152,6 +152,7 @@ function walkEntries(
   let hasPrevious = false;
   let previousSequence: number | null = null;
   let previousHash: unknown = null;
+  let previousValidHash: string | null = null;
   let previousRecordedAt: number | null = null;
   const checkTargets = (size: number, recordedAt: number | null): void => {
     for (const target of targets.get(size) ?? []) {
@@ -169,7 +170,7 @@ function walkEntries(
       continue;
     }
     const { value, text } = read;
-    const facts = checkEntryShape(value, position++, read.line, errors, warnings);
+    const facts = checkEntryShape(value, position++, read.line, previousValidHash, errors, warnings);
     const { place, recordedAt } = facts;
     const entry = (facts.isObject ? value : {}) as Record<string, unknown>;
     const error = (code: string, detail: string): void => void errors.push(entryIssue(place, code, detail));
@@ -191,12 +192,13 @@ function walkEntries(
         entryIssue(place, 'recorded_at_decreasing', 'recorded_at is earlier than the previous entry'),
       );
     }
-    const digest = hashEntry(entry, text, crypto, error);
+    const digest = hashEntry(entry, facts.entryHash, text, crypto, error);
     frontier.append(leafHash(digest, crypto));
     checkTargets(frontier.size, recordedAt);
     hasPrevious = true;
     previousSequence = s;
     previousHash = entry.entry_hash;
+    previousValidHash = facts.entryHash;
     previousRecordedAt = recordedAt;
     if (onProgress !== undefined && ((i + 1) % PROGRESS_INTERVAL === 0 || i + 1 === source.count)) {
       onProgress({ done: i + 1, total: source.count });
