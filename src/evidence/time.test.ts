@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { parseTimestamp } from './time';
 
@@ -28,4 +29,27 @@ test('anything but RFC 3339 with an offset is rejected', () => {
   ]) {
     expect(parseTimestamp(bad)).toBeNull();
   }
+});
+
+test('agrees with Date.parse on generated instants and offsets', () => {
+  fc.assert(
+    fc.property(
+      fc.date({
+        min: new Date('1900-01-01T00:00:00Z'),
+        max: new Date('2200-01-01T00:00:00Z'),
+        noInvalidDate: true,
+      }),
+      fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }),
+      fc.integer({ min: 0, max: 999 }),
+      (date, offset, micros) => {
+        const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 23);
+        const sign = offset < 0 ? '-' : '+';
+        const abs = Math.abs(offset);
+        const zone = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+        const text = `${local}${String(micros).padStart(3, '0')}${zone}`;
+        expect(parseTimestamp(text)).toBe(date.getTime() * 1000 + micros);
+        expect(parseTimestamp(date.toISOString())).toBe(date.getTime() * 1000);
+      },
+    ),
+  );
 });
