@@ -84,6 +84,9 @@ const boundaryConfigs = Object.entries(ALLOWED).flatMap(([layer, allowed]) => {
   ];
 });
 
+/** Exported so a test can prove the boundaries reject what ARCHITECTURE.md forbids (test/lint). */
+export { boundaryConfigs };
+
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'coverage', '.cavra', 'bin/**', 'scripts/**/*.mjs'] },
   js.configs.recommended,
