@@ -30,6 +30,7 @@ const NODE_FILES = {
     'src/store/drivers/better-sqlite3.ts',
     'src/store/drivers/postgres.ts',
     'src/store/drivers/open.ts',
+    'src/store/drivers/node-crypto.ts',
     'src/store/contract/**',
   ],
 };
