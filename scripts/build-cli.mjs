@@ -3,7 +3,10 @@
 // Runs at `npm ci` through the "prepare" script, from `npm run build:cli`, and from bin/cavra.mjs when the
 // bundle is missing. Dependencies are bundled too: one file loads faster than a tree of node_modules
 // imports, and the engine's deep import `ajv/dist/2020` is not resolvable by Node's ESM loader on its own.
+// Code behind a dynamic import() (the store, the evidence commands) goes to chunks under dist/cli/chunks,
+// loaded only by the commands that need them; native and optional drivers stay external.
 import { build } from 'esbuild';
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,11 +14,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Builds the bundle; resolves to the output path. */
 export async function buildCli() {
-  const outfile = join(root, 'dist', 'cli', 'cavra.mjs');
-  await build({
+  const outdir = join(root, 'dist', 'cli');
+  const outfile = join(outdir, 'cavra.mjs');
+  const result = await build({
     absWorkingDir: root,
     entryPoints: [join(root, 'src', 'cli', 'cavra.ts')],
-    outfile,
+    outdir,
+    entryNames: '[name]',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    // better-sqlite3 is a native addon and pg loads optional native code: both resolve from node_modules.
+    external: ['better-sqlite3', 'pg', 'pg-native'],
+    metafile: true,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -27,7 +38,32 @@ export async function buildCli() {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  removeStaleChunks(outdir, new Set(Object.keys(result.metafile.outputs).map((path) => join(root, path))));
   return outfile;
+}
+
+/**
+ * Chunk names carry content hashes, so each rebuild adds files. Removes those this build did not write, once
+ * they are ten minutes old (a `cavra` process started before the rebuild may still import its own chunks).
+ */
+function removeStaleChunks(outdir, written) {
+  const chunks = join(outdir, 'chunks');
+  let names = [];
+  try {
+    names = readdirSync(chunks);
+  } catch {
+    return;
+  }
+  const cutoff = Date.now() - 10 * 60 * 1000;
+  for (const name of names) {
+    const file = join(chunks, name);
+    if (written.has(file)) continue;
+    try {
+      if (statSync(file).mtimeMs < cutoff) unlinkSync(file);
+    } catch {
+      // Another build removed it first.
+    }
+  }
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
