@@ -1,0 +1,59 @@
+/**
+ * What the API is built from. Everything with an effect on the outside world (database, clock, randomness,
+ * keys, identity) comes in here, so the same app runs in Node (src/server) and in a browser (the sandbox).
+ */
+import type { PolicySet } from '../engine';
+import type { CheckpointPolicy, EvidenceCrypto, EvidenceKeyPair, TrustRoot } from '../evidence';
+import type { Store } from '../store';
+import type { AuthAdapter } from './auth';
+
+/** The server's evidence identity: the log it writes, the key it signs checkpoints and bundles with. */
+export type EvidenceSigner = {
+  /** The log's checkpoint origin, `cavra.dev/evidence/<log-id>` (`logOrigin`). */
+  origin: string;
+  /** Ed25519 key pair; the private half never leaves the process. */
+  key: EvidenceKeyPair;
+  /** Keys `GET /evidence/verify` accepts (the current key's trust root, plus older keys being rotated out). */
+  trustRoots: readonly TrustRoot[];
+  crypto: EvidenceCrypto;
+  /** When `POST /decisions` signs a checkpoint by itself; on-demand checkpoints ignore it. */
+  checkpointPolicy: CheckpointPolicy;
+};
+
+/** Deployment facts the console and the boundary endpoints report. None of them changes behaviour here. */
+export type ApiConfig = {
+  /** Product version (`GET /version`, OpenAPI `info.version`). */
+  version: string;
+  /** `CAVRA_PUBLIC_API_BASE_URL`: where browsers reach the API; default `/api` (same origin). */
+  publicApiBaseUrl?: string;
+  /** `CAVRA_CORS_ORIGINS`: browser origins allowed to call the API; none means no CORS headers. */
+  corsOrigins?: readonly string[];
+  /** Shown by `/console/config`: `sqlite` (better-sqlite3 or sql.js) or `postgres`. */
+  databaseLabel?: string;
+  /** Manifest `signer` of session bundles; default `cavra-api`. */
+  bundleSigner?: string;
+};
+
+/** Everything `createApp` needs. */
+export type ApiDeps = {
+  store: Store;
+  policies: PolicySet;
+  evidence: EvidenceSigner;
+  /** The clock for decisions, entries, checkpoints and bundles. */
+  clock: () => Date;
+  /** 12 lowercase hex characters from a CSPRNG (decision and correlation ids). */
+  randomHex12: () => string;
+  auth: AuthAdapter;
+  config: ApiConfig;
+  /**
+   * Called with failures that do not fail the request (a checkpoint that could not be signed after its
+   * decision was stored). Default: nothing; the server logs them.
+   */
+  onBackgroundError?: (error: unknown) => void;
+};
+
+/** 12 hex characters from the Web Crypto CSPRNG (present in browsers and Node ≥ 19). */
+export function webRandomHex12(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

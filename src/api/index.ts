@@ -1,0 +1,21 @@
+/**
+ * The API layer's public entry (issue 4): `createApp(deps)` builds the Hono app the server and the sandbox
+ * run; the auth port and its demo adapter; the evidence service; the demo seed. Web-standard only (no Node).
+ */
+export { API_PREFIX, CavraApp, MAX_BODY_BYTES, createApp } from './app';
+export {
+  DEMO_GROUPS,
+  createDemoAuth,
+  type Actor,
+  type AuthAdapter,
+  type AuthMode,
+  type AuthOutcome,
+  type DemoAuthOptions,
+  type Principal,
+  type RepositoryPermission,
+} from './auth';
+export { webRandomHex12, type ApiConfig, type ApiDeps, type EvidenceSigner } from './deps';
+export { ApiError, errorBody, type ErrorBody, type ErrorStatus, type FieldIssue } from './errors';
+export { EvidenceService, type BundleArchive, type LogVerification } from './evidence/evidence-service';
+export { seedDemoData, type SeedOptions, type SeedReport, type SeedTarget } from './seed/demo-seed';
+export { DEMO_SESSIONS, type ScriptedAction, type ScriptedSession } from './seed/demo-script';

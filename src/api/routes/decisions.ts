@@ -1,0 +1,84 @@
+/**
+ * Decisions (upstream §5.2): `POST /decisions` decides, stores and logs in one unit of work; `POST /evaluate`
+ * only decides (playgrounds, previews); `GET /decisions[/{decision_id}]` reads what was stored.
+ */
+import { createRoute } from '@hono/zod-openapi';
+import { decideRequest } from '../decide';
+import { errorResponse } from '../errors';
+import type { ApiContext } from '../router';
+import { createRouter } from '../router';
+import { errorResponses, jsonBody, jsonResponse, pageOf, pathParam } from '../schemas/common';
+import { DecisionListQuery, DecisionRequestSchema, DecisionSchema } from '../schemas/decision';
+
+const DecisionPage = pageOf(DecisionSchema).openapi('DecisionPage');
+
+const postDecision = createRoute({
+  method: 'post',
+  path: '/decisions',
+  tags: ['decisions'],
+  summary: 'Decide an agent action, store the decision and append it to the evidence log',
+  request: { body: jsonBody(DecisionRequestSchema, 'The action to decide') },
+  responses: {
+    201: jsonResponse(DecisionSchema, 'The stored decision (`cavra.decision.v1`)'),
+    ...errorResponses(400, 409, 413, 415, 500),
+  },
+});
+
+const evaluate = createRoute({
+  method: 'post',
+  path: '/evaluate',
+  tags: ['decisions'],
+  summary: 'Decide an agent action without storing anything (dry run)',
+  description:
+    'The decision a `POST /decisions` would store, from the same engine and packs. Nothing is stored or logged, so its `evidence_refs` point nowhere.',
+  request: { body: jsonBody(DecisionRequestSchema, 'The action to decide') },
+  responses: {
+    200: jsonResponse(DecisionSchema, 'The decision (not stored)'),
+    ...errorResponses(400, 413, 415),
+  },
+});
+
+const listDecisions = createRoute({
+  method: 'get',
+  path: '/decisions',
+  tags: ['decisions'],
+  summary: 'Stored decisions, newest first',
+  request: { query: DecisionListQuery },
+  responses: { 200: jsonResponse(DecisionPage, 'A page of decisions'), ...errorResponses(400) },
+});
+
+const getDecision = createRoute({
+  method: 'get',
+  path: '/decisions/{decision_id}',
+  tags: ['decisions'],
+  summary: 'One stored decision',
+  request: { params: pathParam('decision_id', 'dec_3cec71622d12') },
+  responses: { 200: jsonResponse(DecisionSchema, 'The decision'), ...errorResponses(404) },
+});
+
+/** The decisions sub-app. */
+export function decisionRoutes({ deps, evidence }: ApiContext) {
+  return createRouter()
+    .openapi(postDecision, async (c) => {
+      const decided = decideRequest(deps, c.req.valid('json'));
+      if (!decided.ok) return c.json(decided.error, 400);
+      await evidence.recordDecision(decided.decision);
+      return c.json(decided.decision, 201);
+    })
+    .openapi(evaluate, (c) => {
+      const decided = decideRequest(deps, c.req.valid('json'));
+      if (!decided.ok) return c.json(decided.error, 400);
+      c.header('x-cavra-dry-run', 'true');
+      return c.json(decided.decision, 200);
+    })
+    .openapi(listDecisions, async (c) => {
+      const { limit, offset, ...filter } = c.req.valid('query');
+      return c.json(await deps.store.decisions.list(filter, { limit, offset }), 200);
+    })
+    .openapi(getDecision, async (c) => {
+      const { decision_id: id } = c.req.valid('param');
+      const decision = await deps.store.decisions.get(id);
+      if (decision === null) return errorResponse(c, 404, 'decision_not_found', `decision '${id}' not found`);
+      return c.json(decision, 200);
+    });
+}

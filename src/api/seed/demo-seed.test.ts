@@ -1,0 +1,71 @@
+import { afterEach, expect, test } from 'vitest';
+import type { Store } from '../../store';
+import { openTestApp, postJson, testCrypto } from '../../../test/api-support';
+import type { LogVerification } from '../evidence/evidence-service';
+import { seedDemoData } from './demo-seed';
+import { DEMO_SESSIONS } from './demo-script';
+
+const stores: Store[] = [];
+
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((store) => store.close()));
+});
+
+const anchor = new Date('2026-05-21T18:00:00.000Z');
+
+async function seeded() {
+  const opened = await openTestApp();
+  stores.push(opened.store);
+  const { app, store, deps } = opened;
+  const report = await seedDemoData({ app, store, policies: deps.policies, crypto: testCrypto }, { anchor });
+  return { ...opened, report };
+}
+
+test('the demo seed runs every scripted action through the real engine into the log, with checkpoints', async () => {
+  const { app, store, report } = await seeded();
+  const actions = DEMO_SESSIONS.reduce((n, s) => n + s.actions.length, 0);
+  expect(report).toMatchObject({ sessions: DEMO_SESSIONS.length, decisions: actions, skipped: [] });
+  expect(report?.checkpoints).toBe(DEMO_SESSIONS.length);
+  // A living console needs every kind of outcome.
+  expect(Object.keys(report?.outcomes ?? {}).sort()).toEqual(
+    ['allow', 'allow_with_attestation', 'block', 'require_approval'].sort(),
+  );
+  const finished = DEMO_SESSIONS.filter((s) => s.state !== 'active').length;
+  expect(await store.evidence.count()).toBe(actions + finished);
+  const verification = (await (await app.request('/api/evidence/verify')).json()) as LogVerification;
+  expect(verification).toMatchObject({ valid: true, errors: [], warnings: [] });
+  const sessions = (await (await app.request('/api/sessions?state=completed')).json()) as { total: number };
+  expect(sessions.total).toBe(DEMO_SESSIONS.filter((s) => s.state === 'completed').length);
+  const first = DEMO_SESSIONS[0];
+  const timeline = await store.decisions.list({ session_id: first?.session_id }, { limit: 500 });
+  expect(timeline.items.at(-1)?.timestamp).toBe(
+    `${new Date(anchor.getTime() - (first?.startedMinutesAgo ?? 0) * 60_000).toISOString().slice(0, -1)}000+00:00`,
+  );
+});
+
+test('the seed is deterministic for an anchor time: same ids, same outcomes', async () => {
+  const one = await seeded();
+  const two = await seeded();
+  const summary = async (store: Store) =>
+    (await store.decisions.list({}, { limit: 500 })).items.map((d) => [d.decision_id, d.decision, d.rule_id]);
+  expect(await summary(one.store)).toEqual(await summary(two.store));
+});
+
+test('the seed only runs on an empty database, and skips sessions whose packs are missing', async () => {
+  const { app, store, deps } = await openTestApp();
+  stores.push(store);
+  await app.request('/api/decisions', postJson({ action_type: 'read_file', target: 'a' }));
+  expect(
+    await seedDemoData({ app, store, policies: deps.policies, crypto: testCrypto }, { anchor }),
+  ).toBeNull();
+  const fresh = await openTestApp();
+  stores.push(fresh.store);
+  const packs = new Map(deps.policies.packs);
+  packs.delete('cavra-kubernetes-prod');
+  const report = await seedDemoData(
+    { app: fresh.app, store: fresh.store, policies: { ...deps.policies, packs }, crypto: testCrypto },
+    { anchor },
+  );
+  expect(report?.skipped).toEqual(['sess_demo_k8s_incident']);
+  expect(report?.sessions).toBe(DEMO_SESSIONS.length - 1);
+});
