@@ -15,6 +15,7 @@ commands:
   policy test [<id>]                run the packs' inline tests
   policy explain <action_type> <target>
                                     decide one action and show every rule that contributed
+  serve                             run the API and the console on one port (npm start)
 
 options:
   -h, --help      show help (also: cavra <command> --help)

@@ -3,10 +3,11 @@ import { runEvaluate } from './evaluate';
 import { MAIN_HELP } from './help';
 import { EXIT, usageError, type CliIo } from './io';
 import { runPolicy } from './policy';
+import { runServe } from './serve';
 
 export type { CliIo } from './io';
 
-const COMMANDS = ['evaluate', 'policy', 'help'] as const;
+const COMMANDS = ['evaluate', 'policy', 'serve', 'help'] as const;
 
 /**
  * Runs the `cavra` command line in-process and returns the exit code (0 evaluated/ok, 1 validation or
@@ -35,6 +36,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return runEvaluate(rest, io);
     case 'policy':
       return runPolicy(rest, io);
+    case 'serve':
+      return runServe(rest, io);
     case 'explain':
       // Alias of `cavra policy explain`.
       return runPolicy(argv, io);

@@ -1,0 +1,88 @@
+import { expect, test } from 'vitest';
+import { describeDatabase, readServerConfig } from './config';
+
+const flags = { seed: true };
+
+test('defaults: port 8787 on loopback, SQLite in .cavra/, checkpoints every 100 entries or 60 s', () => {
+  const read = readServerConfig(flags, {}, '/srv/app');
+  expect(read).toEqual({
+    ok: true,
+    config: {
+      port: 8787,
+      host: '127.0.0.1',
+      database: { driver: 'sqlite', path: '/srv/app/.cavra/cavra.db' },
+      seed: true,
+      corsOrigins: [],
+      publicApiBaseUrl: undefined,
+      keyFile: undefined,
+      keysDir: '/srv/app/.cavra/keys',
+      trustRootsFile: undefined,
+      logId: undefined,
+      checkpointPolicy: { everyEntries: 100, everySeconds: 60 },
+      ignored: [],
+    },
+  });
+});
+
+test('flags win over the environment; upstream variable names are read', () => {
+  const read = readServerConfig(
+    { port: '9000', host: '0.0.0.0', db: 'postgres://cavra:pw@db/cavra', seed: false },
+    {
+      PORT: '1234',
+      CAVRA_DATABASE_URL: 'other.db',
+      CAVRA_CORS_ORIGINS: 'https://a.example, https://b.example,',
+      CAVRA_PUBLIC_API_BASE_URL: 'https://api.example/api',
+      CAVRA_EVIDENCE_SIGNING_KEY_FILE: 'keys/k.pem',
+      CAVRA_EVIDENCE_LOG_ID: 'acme-prod',
+      CAVRA_EVIDENCE_CHECKPOINT_ENTRIES: '500',
+      CAVRA_APPROVAL_ROUTING_FILE: 'routing.yaml',
+    },
+    '/srv',
+  );
+  expect(read).toMatchObject({
+    ok: true,
+    config: {
+      port: 9000,
+      host: '0.0.0.0',
+      database: { driver: 'postgres', url: 'postgres://cavra:pw@db/cavra' },
+      seed: false,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      publicApiBaseUrl: 'https://api.example/api',
+      keyFile: '/srv/keys/k.pem',
+      logId: 'acme-prod',
+      checkpointPolicy: { everyEntries: 500, everySeconds: 60 },
+      ignored: ['CAVRA_APPROVAL_ROUTING_FILE'],
+    },
+  });
+});
+
+test.each([
+  [
+    { CAVRA_APPROVAL_OIDC_CONFIG: 'oidc.yaml' },
+    /CAVRA_APPROVAL_OIDC_CONFIG is set, but this build does not enforce/,
+  ],
+  [{ CAVRA_APPROVAL_RBAC_FILE: 'rbac.yaml' }, /CAVRA_APPROVAL_RBAC_FILE is set/],
+  [{ PORT: 'http' }, /--port \(or PORT\) must be a whole number from 0 to 65535, got 'http'/],
+  [{ PORT: '70000' }, /must be a whole number from 0 to 65535/],
+  [
+    { CAVRA_EVIDENCE_CHECKPOINT_SECONDS: '0' },
+    /CAVRA_EVIDENCE_CHECKPOINT_SECONDS must be a whole number from 1/,
+  ],
+  [{ CAVRA_EVIDENCE_LOG_ID: 'a/b' }, /CAVRA_EVIDENCE_LOG_ID 'a\/b' must be/],
+])('refuses %j', (env, message) => {
+  const read = readServerConfig(flags, env, '/');
+  expect(read.ok).toBe(false);
+  if (!read.ok) expect(read.message).toMatch(message);
+});
+
+test('database descriptions never show a password', () => {
+  expect(describeDatabase({ driver: 'postgres', url: 'postgres://cavra:s3cret@db:5432/cavra' })).toBe(
+    'PostgreSQL postgres://cavra:***@db:5432/cavra',
+  );
+  expect(describeDatabase({ driver: 'postgres', url: 'postgres://db/cavra' })).toBe(
+    'PostgreSQL postgres://db/cavra',
+  );
+  expect(describeDatabase({ driver: 'sqlite', path: '/srv/.cavra/cavra.db' })).toBe(
+    'SQLite /srv/.cavra/cavra.db',
+  );
+});
