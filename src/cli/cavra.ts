@@ -28,4 +28,5 @@ process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   isTTY: process.stdout.isTTY,
+  isStderrTTY: process.stderr.isTTY,
 });

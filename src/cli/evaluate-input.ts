@@ -23,6 +23,7 @@ export async function evaluateInput(
   io: CliIo,
   input: string,
   flags: Omit<DecisionFlags, 'policy-mode'> & { 'policy-mode'?: PolicyMode | undefined },
+  decided?: Decision[],
 ): Promise<number> {
   const document = await readInput(io, input);
   if (!document.ok) return usageError(io, document.message, 'evaluate');
@@ -46,6 +47,7 @@ export async function evaluateInput(
   const setup = setupEngine(io, flags, packs);
   if (!setup.ok) return usageError(io, setup.message);
   const slots = requests.map((request) => decideItem(io, request, setup.value));
+  for (const slot of slots) if ('decision' in slot) decided?.push(slot.decision);
   const color = shouldColor(io);
   if (flags.json === true) {
     printJson(io, isBatch ? slots.map(toJson) : toJson(slots[0] as Slot));

@@ -3,6 +3,7 @@ import {
   POLICY_MODES,
   RUNTIME_ACTION_TYPES,
   summarizePolicyMode,
+  type Decision,
   type DecisionRequest,
   type PolicyMode,
 } from '../engine';
@@ -31,7 +32,12 @@ const DECISION_OPTIONS = {
   json: { type: 'boolean' },
 } as const satisfies OptionSpec;
 
-const EVALUATE_OPTIONS = { ...DECISION_OPTIONS, input: { type: 'string', short: 'i' } } as const;
+const EVALUATE_OPTIONS = {
+  ...DECISION_OPTIONS,
+  input: { type: 'string', short: 'i' },
+  record: { type: 'boolean' },
+  db: { type: 'string' },
+} as const;
 
 /** The parsed flags of `evaluate`/`explain` (those of `--input` batches too). */
 export type DecisionFlags = Extract<ParsedArgs<typeof DECISION_OPTIONS>, { ok: true }>['values'];
@@ -39,7 +45,10 @@ export type DecisionFlags = Extract<ParsedArgs<typeof DECISION_OPTIONS>, { ok: t
 /** Flags that only make sense for one action type of the positional form. */
 const MCP_ONLY = ['server', 'tool', 'capability'] as const;
 
-/** `cavra evaluate <action_type> <target> …` or `cavra evaluate --input <file|-> …`. */
+/**
+ * `cavra evaluate <action_type> <target> …` or `cavra evaluate --input <file|-> …`; with `--record`, the
+ * decisions are then stored as evidence (exit 3 when that fails: the output stands, the evidence is missing).
+ */
 export async function runEvaluate(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args, EVALUATE_OPTIONS);
   if (!parsed.ok) return usageError(io, parsed.message, 'evaluate');
@@ -48,6 +57,24 @@ export async function runEvaluate(args: string[], io: CliIo): Promise<number> {
     io.stdout(EVALUATE_HELP);
     return EXIT.ok;
   }
+  if (values.db !== undefined && values.record !== true) {
+    return usageError(io, `option '--db' says where --record writes: add --record`, 'evaluate');
+  }
+  // With --record, the decisions made are collected here and recorded after the output is printed.
+  const decided: Decision[] | undefined = values.record === true ? [] : undefined;
+  const code = await evaluate(io, values, positionals, decided);
+  if (decided === undefined || decided.length === 0) return code;
+  const { recordDecisions } = await import('./evidence-record');
+  const { recorded } = await recordDecisions(io, decided, { db: values.db, json: values.json === true });
+  return recorded ? code : EXIT.unrecorded;
+}
+
+async function evaluate(
+  io: CliIo,
+  values: Extract<ParsedArgs<typeof EVALUATE_OPTIONS>, { ok: true }>['values'],
+  positionals: string[],
+  decided: Decision[] | undefined,
+): Promise<number> {
   if (values.input !== undefined) {
     if (positionals.length > 0) {
       return usageError(
@@ -66,9 +93,9 @@ export async function runEvaluate(args: string[], io: CliIo): Promise<number> {
     }
     const mode = checkMode(io, values['policy-mode'], 'evaluate');
     if (typeof mode === 'number') return mode;
-    return evaluateInput(io, values.input, { ...values, 'policy-mode': mode });
+    return evaluateInput(io, values.input, { ...values, 'policy-mode': mode }, decided);
   }
-  return decideOne(io, positionals, values, 'evaluate');
+  return decideOne(io, positionals, values, 'evaluate', decided);
 }
 
 /** `cavra policy explain <action_type> <target> …`: the decision with every rule that contributed. */
@@ -87,6 +114,7 @@ function decideOne(
   positionals: string[],
   flags: DecisionFlags,
   command: 'evaluate' | 'policy explain',
+  decided?: Decision[],
 ): number {
   const request = positionalRequest(positionals, flags);
   if (typeof request === 'string') return usageError(io, request, command);
@@ -103,6 +131,7 @@ function decideOne(
     return usageError(io, describeEngineError(result.error, request.policy_pack, setup.value));
   }
   const decision = result.value;
+  decided?.push(decision);
   const color = shouldColor(io);
   if (command === 'policy explain') {
     if (flags.json === true) printJson(io, decision);

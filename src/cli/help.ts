@@ -15,13 +15,16 @@ commands:
   policy test [<id>]                run the packs' inline tests
   policy explain <action_type> <target>
                                     decide one action and show every rule that contributed
+  evidence <subcommand>             keys, checkpoints, proofs, verification, session bundles, SIEM exports
+                                    of the evidence log (cavra evidence --help)
   serve                             run the API and the console on one port (npm start)
 
 options:
   -h, --help      show help (also: cavra <command> --help)
   -v, --version   print the version
 
-exit codes: 0 evaluated (whatever the decision) or ok, 1 validation or test failures, 2 usage errors.
+exit codes: 0 evaluated (whatever the decision) or ok, 1 validation, test or verification failures,
+2 usage errors, 3 evaluated but not recorded (evaluate --record).
 packs are read from $CAVRA_POLICY_DIR, ./policies, then the bundled policies/ folder.
 docs: docs/cli.md
 `;
@@ -43,7 +46,7 @@ export const EVALUATE_HELP = `usage: cavra evaluate <action_type> <target> [opti
        cavra evaluate --input <file|-> [options]
 
 decide whether an agent may perform an action. the decision is printed; the exit code is 0 whatever
-the decision (block included), 2 for usage errors.
+the decision (block included), 2 for usage errors, 3 when --record could not record it.
 
   <action_type>   read_file, write_file, execute_command, git_operation, mcp_tool_call, pull_request,
                   release_governance_record, or a dotted generic type (crm.update_record)
@@ -54,6 +57,12 @@ options:
                                prints a decision or an array of decisions in the same order. flags give
                                defaults; a request's own policy_pack, policy_mode and cwd win. a request
                                that cannot be decided gets {"error": {"code", "message"}} and the run exits 2
+      --record                 also store the decisions and append them to the evidence log, in one unit of
+                               work; signs a checkpoint when one is due (1,000 entries or an hour) and the
+                               key of 'cavra evidence keygen' exists. if recording fails, the decisions are
+                               still printed, and the run says so on stderr and exits 3
+      --db <url|path>          where --record writes: a SQLite file or a postgres:// URL
+                               (default: $CAVRA_DATABASE_URL, else .cavra/cavra.db)
 ${DECISION_FLAGS}
 
 with --policy-mode other than enforce, --json prints upstream's policy-mode summary
@@ -66,6 +75,7 @@ examples:
   cavra evaluate mcp_tool_call github-mcp --tool create_pull_request --capability repository \\
       --registry registry.json
   cavra evaluate --input requests.json --json
+  cavra evaluate --input requests.json --record --db .cavra/cavra.db
 `;
 
 export const EXPLAIN_HELP = `usage: cavra policy explain <action_type> <target> [options]

@@ -11,10 +11,15 @@ export type CliIo = {
   cwd: string;
   /** Whether stdout is a terminal: colour is used only then, and only while NO_COLOR is unset. */
   isTTY?: boolean;
+  /** Whether stderr is a terminal: long verifications show progress there only then (or with --progress). */
+  isStderrTTY?: boolean;
 };
 
-/** Exit codes (docs/cli.md): 0 evaluated or ok, 1 validation or test failures, 2 usage errors. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * Exit codes (docs/cli.md): 0 evaluated or ok, 1 validation, test or verification failures, 2 usage errors,
+ * 3 evaluated but not recorded (`evaluate --record` could not write the evidence).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, unrecorded: 3 } as const;
 
 export function printLine(io: CliIo, text = ''): void {
   io.stdout(`${text}\n`);

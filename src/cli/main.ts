@@ -7,7 +7,7 @@ import { runServe } from './serve';
 
 export type { CliIo } from './io';
 
-const COMMANDS = ['evaluate', 'policy', 'serve', 'help'] as const;
+const COMMANDS = ['evaluate', 'policy', 'evidence', 'serve', 'help'] as const;
 
 /**
  * Runs the `cavra` command line in-process and returns the exit code (0 evaluated/ok, 1 validation or
@@ -36,6 +36,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return runEvaluate(rest, io);
     case 'policy':
       return runPolicy(rest, io);
+    case 'evidence':
+      // Loaded on demand: other commands never load the evidence layer, the store or its drivers.
+      return (await import('./evidence')).runEvidence(rest, io);
     case 'serve':
       return runServe(rest, io);
     case 'explain':
