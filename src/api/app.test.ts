@@ -60,6 +60,19 @@ test('GET /api/openapi.json is an OpenAPI 3.1 document generated from the valida
   expect(doc.components.schemas).toHaveProperty('DecisionRequest');
   expect(doc.components.schemas).toHaveProperty('Decision');
   expect(doc.components.schemas).toHaveProperty('Error');
+  // Every pattern is a plain ECMA-262 regular expression, as JSON Schema validators expect.
+  const patterns = [...JSON.stringify(doc).matchAll(/"pattern":("(?:[^"\\]|\\.)*")/g)].map(
+    (match) => JSON.parse(match[1] ?? '""') as string,
+  );
+  expect(patterns.length).toBeGreaterThan(0);
+  for (const pattern of patterns) {
+    expect(() => new RegExp(pattern), pattern).not.toThrow();
+    expect(pattern, 'no JavaScript flags leaked into the pattern').not.toMatch(/\$\/[a-z]+$/);
+  }
+  const decisions = doc.paths['/decisions']?.['get'] as unknown as {
+    parameters: { name: string; schema: unknown }[];
+  };
+  expect(decisions.parameters.find((p) => p.name === 'limit')?.schema).toMatchObject({ type: 'integer' });
 });
 
 test('unknown paths are 404s and wrong methods 405s, in the error envelope', async () => {

@@ -72,6 +72,7 @@ export const PageQuery = z.object({
     .int({ error: 'must be a whole number' })
     .optional()
     .openapi({
+      type: 'integer',
       description: `Page size, clamped to 1..${MAX_PAGE_LIMIT}`,
       example: DEFAULT_PAGE_LIMIT,
     }),
@@ -79,7 +80,7 @@ export const PageQuery = z.object({
     .number({ error: 'must be a whole number' })
     .int({ error: 'must be a whole number' })
     .optional()
-    .openapi({ description: 'Items to skip, at least 0', example: 0 }),
+    .openapi({ type: 'integer', description: 'Items to skip, at least 0', example: 0 }),
 });
 
 /** Upstream's paged list envelope `{items, total, limit, offset}`. */

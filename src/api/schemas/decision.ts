@@ -15,7 +15,8 @@ export const Identifier = z
   .string()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  .regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must not contain control characters');
 
 /** A JSON object (release-governance records, generic-adapter metadata). */
 const JsonObjectSchema = z.record(z.string(), z.unknown()).openapi({ type: 'object' });
