@@ -45,7 +45,7 @@ export function createDecisionRepository(ctx: StoreContext): DecisionRepository 
       inTransaction(ctx, async (db) => {
         const result = await db
           .insertInto('decisions')
-          .values(toRow(decision))
+          .values(toDecisionRow(decision))
           .onConflict((oc) => oc.column('decision_id').doNothing())
           .executeTakeFirst();
         const inserted = (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
@@ -87,7 +87,8 @@ export function createDecisionRepository(ctx: StoreContext): DecisionRepository 
   };
 }
 
-function toRow(decision: Decision): DecisionsTable {
+/** The row of a decision: indexed copies of the filter columns and the whole decision as JSON text. */
+export function toDecisionRow(decision: Decision): DecisionsTable {
   return {
     decision_id: decision.decision_id,
     session_id: decision.session_id,

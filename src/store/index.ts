@@ -7,7 +7,16 @@ export type { ApprovalFilter, ApprovalRecord, ApprovalRepository, ApprovalState 
 export type { DecisionFilter, DecisionRepository } from './decisions';
 export { createSqliteDialect, postgresStoreDialect, sqliteStoreDialect } from './dialect';
 export type { LockScope, StoreDialect } from './dialect';
-export type { AppendRequest, CheckpointRepository, EvidenceLog, NextEntry } from './evidence-log';
+export { VERIFY_PAGE_SIZE } from './evidence-log';
+export type {
+  AppendRequest,
+  CheckpointRepository,
+  DecisionAppend,
+  EvidenceLog,
+  NextEntry,
+  PageOptions,
+  VerificationPage,
+} from './evidence-log';
 export type {
   EvidenceMetadataFilter,
   EvidenceMetadataRecord,

@@ -58,6 +58,20 @@ export type EvidenceEntriesTable = {
   previous_hash: string | null;
   entry_hash: string;
   payload: string;
+  /** 1 when `payload` is the RFC 8785 (JCS) text of the payload (every row since migration 0002), else 0. */
+  payload_jcs: number;
+};
+
+/**
+ * The evidence writer's state after the last append (`LogWriterState`): one row per chain (`log_id` is the lock
+ * key, '' for the store's one chain), updated in every append transaction. `frontier` is a JSON array of the
+ * hex roots of the perfect subtrees that make up `tree_size` (the evidence layer's `FrontierState.hashes`).
+ */
+export type EvidenceLogStateTable = {
+  log_id: string;
+  tree_size: number;
+  head_hash: string | null;
+  frontier: string;
 };
 
 /** Signed checkpoints (`cavra.evidence.checkpoint.v1` records), one per (origin, tree size). */
@@ -209,6 +223,7 @@ export interface Database {
   sessions: SessionsTable;
   evidence_entries: EvidenceEntriesTable;
   evidence_checkpoints: EvidenceCheckpointsTable;
+  evidence_log_state: EvidenceLogStateTable;
   evidence_metadata: EvidenceMetadataTable;
   approvals: ApprovalsTable;
   registry_agents: RegistryAgentsTable;

@@ -117,29 +117,65 @@ export function createSessionRepository(ctx: StoreContext, now: () => Date): Ses
  * Folds one newly stored decision into its session's summary. Runs inside the decision's insert transaction and
  * takes the session lock, so concurrent inserts into one session never lose a count.
  */
-export async function recordDecisionInSession(ctx: StoreContext, decision: Decision): Promise<void> {
-  await ctx.dialect.lock(ctx.db, 'session', decision.session_id);
-  const existing = await read(ctx.db, decision.session_id);
-  const at = decision.timestamp;
-  // A summary posted before its first decision carries caller times and counts; decisions replace them.
+export function recordDecisionInSession(ctx: StoreContext, decision: Decision): Promise<void> {
+  return recordDecisionsInSessions(ctx, [decision]);
+}
+
+/**
+ * Folds newly stored decisions (in the order they were stored) into their sessions' summaries: one lock, one
+ * read and one write per session however many of its decisions the batch holds. The result is the same as
+ * folding them one at a time. Sessions are locked in id order, so two batches cannot deadlock each other.
+ */
+export async function recordDecisionsInSessions(
+  ctx: StoreContext,
+  decisions: readonly Decision[],
+): Promise<void> {
+  const bySession = new Map<string, Decision[]>();
+  for (const decision of decisions) {
+    const list = bySession.get(decision.session_id);
+    if (list === undefined) bySession.set(decision.session_id, [decision]);
+    else list.push(decision);
+  }
+  for (const sessionId of [...bySession.keys()].sort()) {
+    await ctx.dialect.lock(ctx.db, 'session', sessionId);
+    const existing = await read(ctx.db, sessionId);
+    await write(ctx.db, foldDecisions(existing, bySession.get(sessionId) ?? []));
+  }
+}
+
+/**
+ * The summary after `decisions` (of one session, in order), as if folded one at a time: identity fields and
+ * state are kept once set, times and counts come from the decisions, refs are the ordered union.
+ */
+function foldDecisions(existing: SessionRecord | null, decisions: readonly Decision[]): SessionRecord {
+  // A summary posted before its first decision carries caller times, counts and refs; decisions replace them.
   const prior = existing !== null && existing.decision_count > 0 ? existing : null;
-  const counts = { ...prior?.decision_counts };
-  counts[decision.decision] = (counts[decision.decision] ?? 0) + 1;
-  await write(ctx.db, {
-    session_id: decision.session_id,
-    agent_id: existing?.agent_id ?? decision.agent_id,
-    actor: existing?.actor ?? decision.actor,
-    repository: existing?.repository ?? decision.repository ?? null,
-    policy_pack: existing?.policy_pack ?? decision.policy_pack,
-    state: existing?.state ?? 'active',
-    started_at: prior !== null && prior.started_at < at ? prior.started_at : at,
-    updated_at: prior !== null && prior.updated_at > at ? prior.updated_at : at,
-    decision_count: (prior?.decision_count ?? 0) + 1,
-    blocked_count: counts.block ?? 0,
-    approval_required_count: counts.require_approval ?? 0,
-    evidence_refs: [...new Set([...(prior?.evidence_refs ?? []), ...decision.evidence_refs])],
-    decision_counts: counts,
-  });
+  let record: SessionRecord | null = existing;
+  const counts: Record<string, number> = { ...prior?.decision_counts };
+  const refs = new Set(prior?.evidence_refs);
+  for (const decision of decisions) {
+    const at = decision.timestamp;
+    const previous = record !== null && record.decision_count > 0 ? record : null;
+    counts[decision.decision] = (counts[decision.decision] ?? 0) + 1;
+    for (const ref of decision.evidence_refs) refs.add(ref);
+    record = {
+      session_id: decision.session_id,
+      agent_id: record?.agent_id ?? decision.agent_id,
+      actor: record?.actor ?? decision.actor,
+      repository: record?.repository ?? decision.repository ?? null,
+      policy_pack: record?.policy_pack ?? decision.policy_pack,
+      state: record?.state ?? 'active',
+      started_at: previous !== null && previous.started_at < at ? previous.started_at : at,
+      updated_at: previous !== null && previous.updated_at > at ? previous.updated_at : at,
+      decision_count: (previous?.decision_count ?? 0) + 1,
+      blocked_count: counts.block ?? 0,
+      approval_required_count: counts.require_approval ?? 0,
+      evidence_refs: [],
+      decision_counts: counts,
+    };
+  }
+  if (record === null) throw new Error('foldDecisions: no decisions');
+  return { ...record, decision_counts: { ...counts }, evidence_refs: [...refs] };
 }
 
 type Derived = Pick<

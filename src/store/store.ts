@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { createEntry, nobleCrypto } from '../evidence';
+import type { EvidenceCrypto } from '../evidence';
 import type { ApprovalRepository } from './approvals';
 import { createApprovalRepository } from './approvals';
 import type { DecisionRepository } from './decisions';
@@ -54,8 +56,13 @@ export interface Store extends StoreRepositories {
 
 /** What every driver passes through. */
 export type StoreOptions = {
-  /** Builds each evidence entry: the evidence layer's `createEntry` with its crypto bound. */
-  nextEntry: NextEntry;
+  /**
+   * The hash functions of the evidence log: the Merkle frontier the store keeps, and entries when `nextEntry` is
+   * absent. Default: the evidence layer's pure-JS `nobleCrypto`; the Node drivers default to `nodeCrypto`.
+   */
+  crypto?: EvidenceCrypto;
+  /** Builds each evidence entry. Default: the evidence layer's `createEntry` with `crypto` bound. */
+  nextEntry?: NextEntry;
   /** The clock for timestamps the store fills itself (migrations, session summaries without decisions). */
   now?: () => Date;
   /** The migrations to apply; default {@link MIGRATIONS}. Other lists are for tests and tools. */
@@ -72,11 +79,15 @@ export async function createStore(
   options: StoreOptions,
 ): Promise<Store> {
   const now = options.now ?? (() => new Date());
+  const crypto = options.crypto ?? nobleCrypto;
+  const nextEntry: NextEntry =
+    options.nextEntry ??
+    ((head, kind, payload, recordedAt) => createEntry(head, kind, payload, recordedAt, crypto));
   const migrations = await migrate(db, dialect, options.migrations ?? MIGRATIONS, () => now().toISOString());
   const repositories = (ctx: StoreContext): StoreRepositories => ({
     decisions: createDecisionRepository(ctx),
     sessions: createSessionRepository(ctx, now),
-    evidence: createEvidenceLog(ctx, options.nextEntry),
+    evidence: createEvidenceLog(ctx, nextEntry, crypto),
     evidenceMetadata: createEvidenceMetadataRepository(ctx),
     approvals: createApprovalRepository(ctx),
     registry: createRegistryRepositories(ctx),

@@ -5,6 +5,7 @@ import { postgresStoreDialect } from '../dialect';
 import type { Database } from '../schema';
 import type { Store, StoreOptions } from '../store';
 import { createStore } from '../store';
+import { nodeCrypto } from './node-crypto';
 
 /** Options of {@link openPostgresStore}. */
 export type PostgresStoreOptions = StoreOptions & {
@@ -28,7 +29,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    return await createStore(db, postgresStoreDialect, options);
+    return await createStore(db, postgresStoreDialect, { ...options, crypto: options.crypto ?? nodeCrypto });
   } catch (error) {
     await db.destroy();
     throw error;

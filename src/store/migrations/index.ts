@@ -1,8 +1,9 @@
 import { initialMigration } from './0001-initial';
+import { evidenceVerificationMigration } from './0002-evidence-verification';
 import type { Migration } from './migrator';
 
 /** Every migration, in the order it applies. Append new ones; never edit or reorder an applied one. */
-export const MIGRATIONS: readonly Migration[] = [initialMigration];
+export const MIGRATIONS: readonly Migration[] = [initialMigration, evidenceVerificationMigration];
 
 export { migrate } from './migrator';
 export type { Migration, MigrationReport } from './migrator';
