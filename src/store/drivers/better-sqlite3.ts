@@ -2,7 +2,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import type { SqliteDatabase } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AsyncMutex, createSqliteDialect, sqliteStoreDialect } from '../dialect';
 import type { Database } from '../schema';
@@ -46,7 +46,7 @@ export type SqliteStoreOptions = StoreOptions & {
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  if (options.path !== ':memory:') ensureDirectory(dirname(resolve(options.path)));
   const raw = new BetterSqlite3(options.path, { timeout: busyTimeoutMs });
   try {
     raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
@@ -60,6 +60,22 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   } catch (error) {
     raw.close();
     throw error;
+  }
+}
+
+/**
+ * Creates a directory and its missing parents. Not `mkdirSync(dir, { recursive: true })`: on Node 20 that never
+ * returns for a directory the kernel refuses with ENOENT although its parent exists (e.g. under /proc).
+ */
+function ensureDirectory(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDirectory(parent);
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    // Another process may have created it meanwhile; anything else is the caller's error.
+    if (!existsSync(dir)) throw error;
   }
 }
 
