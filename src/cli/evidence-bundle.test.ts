@@ -13,7 +13,7 @@ const UPSTREAM_FILES = [
   'retention-policy.json',
 ];
 
-describe('cavra evidence bundle', () => {
+describe('cavra evidence bundle', { timeout: 30_000 }, () => {
   test('writes upstream files plus inclusion-proofs.json, signs a checkpoint first when needed, and verifies', async () => {
     const ws = await recordedWorkspace();
     const run = await ws.run(['evidence', 'bundle', '--session', 'sess-a']);
@@ -137,7 +137,7 @@ describe('cavra evidence bundle', () => {
   });
 });
 
-describe('cavra evidence export-siem', () => {
+describe('cavra evidence export-siem', { timeout: 30_000 }, () => {
   test('upstream payloads, OCSF and JSONL from a bundle that verifies', async () => {
     const ws = await recordedWorkspace();
     await ws.run(['evidence', 'bundle', '--session', 'sess-a']);

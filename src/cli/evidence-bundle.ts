@@ -215,9 +215,10 @@ export async function runBundle(args: string[], io: CliIo): Promise<number> {
         rows.push([MANIFEST_FILE, `${files.get(MANIFEST_FILE)?.length ?? 0} bytes`]);
         io.stdout(`\n${renderTable(rows, { color, indent: '  ' })}`);
       }
+      const trustRoot = manifestKey?.trustRootPath;
       const keyHint =
         signature.algorithm === 'Ed25519'
-          ? ' --trust-root <trust-root.json>'
+          ? ` --trust-root ${trustRoot === undefined ? '<trust-root.json>' : displayPath(io, trustRoot)}`
           : signature.algorithm === 'HS256'
             ? ' --key <key>'
             : '';

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { JsonValue } from '../engine';
 import { canonicalJson, type CheckpointRecord, type EvidenceEntry } from '../evidence';
 import type { Store } from '../store';
 import { HELP_OPTION, parseCommandArgs } from './args';
 import { displayPath } from './context';
+import { TRUST_ROOT_FILE, defaultPrivateKeyPath } from './evidence-files';
 import { EVIDENCE_HELP } from './evidence-help';
 import { allCheckpoints, errorText, openEvidenceStore, withStore } from './evidence-store';
 import { EXIT, printJson, usageError, type CliIo } from './io';
@@ -70,11 +71,17 @@ export async function runExport(args: string[], io: CliIo): Promise<number> {
     } else {
       io.stdout(
         `exported ${written.entries} entries and ${written.checkpoints} checkpoints from ${label} to ${shown}\n` +
-          `verify: cavra evidence verify --log ${shown} --trust-root <trust-root.json>\n`,
+          `verify: cavra evidence verify --log ${shown} --trust-root ${trustRootHint(io)}\n`,
       );
     }
     return EXIT.ok;
   });
+}
+
+/** The trust root `keygen` wrote, when there is one, else a placeholder. */
+function trustRootHint(io: CliIo): string {
+  const path = join(dirname(defaultPrivateKeyPath(io)), TRUST_ROOT_FILE);
+  return existsSync(path) ? displayPath(io, path) : '<trust-root.json>';
 }
 
 async function writeFileJsonl(store: Store, path: string): Promise<{ entries: number; checkpoints: number }> {

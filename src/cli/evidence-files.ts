@@ -66,6 +66,8 @@ export type SigningKey = {
   /** The trust root's key id when `evidence-trust-root.json` beside the key is this key's, else the default. */
   keyId: string;
   path: string;
+  /** That trust root file, when it is this key's (what to tell auditors to verify with). */
+  trustRootPath: string | undefined;
 };
 
 /**
@@ -96,17 +98,24 @@ export function readSigningKey(io: CliIo, path: string | undefined, flag = '--ke
     };
   }
   const key = keyPairFromPrivateKey(seed.value, nodeCrypto);
-  return { ok: true, value: { key, keyId: siblingKeyId(file, key) ?? key.keyId, path: file } };
+  const sibling = siblingRoot(file, key);
+  return {
+    ok: true,
+    value: { key, keyId: sibling?.root.key_id ?? key.keyId, path: file, trustRootPath: sibling?.path },
+  };
 }
 
-/** The key id of the trust root next to a private key, when that root is for this key. */
-function siblingKeyId(privateKeyFile: string, key: EvidenceKeyPair): string | undefined {
+/** The trust root next to a private key, when that root is for this key. */
+function siblingRoot(
+  privateKeyFile: string,
+  key: EvidenceKeyPair,
+): { root: TrustRoot; path: string } | undefined {
+  const path = join(dirname(privateKeyFile), TRUST_ROOT_FILE);
   try {
-    const document: unknown = JSON.parse(
-      readFileSync(join(dirname(privateKeyFile), TRUST_ROOT_FILE), 'utf8'),
-    );
+    const document: unknown = JSON.parse(readFileSync(path, 'utf8'));
     const roots = parseTrustRoots(document, nodeCrypto);
-    return roots.ok ? roots.value.find((r) => r.public_key_sha256 === key.fingerprint)?.key_id : undefined;
+    const root = roots.ok ? roots.value.find((r) => r.public_key_sha256 === key.fingerprint) : undefined;
+    return root === undefined ? undefined : { root, path };
   } catch {
     return undefined;
   }

@@ -14,6 +14,7 @@ import {
   writeFileAtomic,
 } from './evidence-files';
 import { EVIDENCE_HELP } from './evidence-help';
+import { errorText } from './evidence-store';
 import { renderTable } from './format';
 import { EXIT, printJson, shouldColor, usageError, type CliIo } from './io';
 
@@ -76,7 +77,7 @@ export function runKeygen(args: string[], io: CliIo): number {
     writeFileAtomic(paths.publicKey, key.publicKeyPem);
     writeFileAtomic(paths.trustRoot, pythonJsonFile(root.value));
   } catch (error) {
-    io.stderr(`cavra: cannot write the key files in ${displayPath(io, dir)}: ${String(error)}\n`);
+    io.stderr(`cavra: cannot write the key files in ${displayPath(io, dir)}: ${errorText(error)}\n`);
     return EXIT.failed;
   }
   if (values.json === true) {

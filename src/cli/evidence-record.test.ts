@@ -6,7 +6,7 @@ import { nodeCrypto } from '../store/drivers/node-crypto';
 import { dbTarget, openEvidenceStore, allCheckpoints } from './evidence-store';
 import { REQUESTS, recordedWorkspace, workspace } from './evidence-test-support';
 
-describe('cavra evaluate --record', () => {
+describe('cavra evaluate --record', { timeout: 30_000 }, () => {
   test('the positional form records the decision and says where, after the decision', async () => {
     const ws = workspace();
     const run = await ws.run(['evaluate', 'read_file', '.env', '--record']);

@@ -13,6 +13,7 @@ import { HELP_OPTION, parseCommandArgs } from './args';
 import { displayPath } from './context';
 import { readBytes, readTrustRootFile, writeFileAtomic } from './evidence-files';
 import { EVIDENCE_HELP } from './evidence-help';
+import { errorText } from './evidence-store';
 import { renderTable, type Cell } from './format';
 import { EXIT, printJson, shouldColor, usageError, type CliIo } from './io';
 
@@ -189,7 +190,7 @@ function emit(
   try {
     writeFileAtomic(path, text);
   } catch (error) {
-    io.stderr(`cavra: cannot write ${displayPath(io, path)}: ${String(error)}\n`);
+    io.stderr(`cavra: cannot write ${displayPath(io, path)}: ${errorText(error)}\n`);
     return EXIT.failed;
   }
   if (json) printJson(io, roots);
@@ -250,7 +251,7 @@ function changeStatus(io: CliIo, sub: 'retire' | 'revoke', positionals: string[]
   try {
     writeFileAtomic(path, pythonJsonFile(updated));
   } catch (error) {
-    io.stderr(`cavra: cannot write ${displayPath(io, path)}: ${String(error)}\n`);
+    io.stderr(`cavra: cannot write ${displayPath(io, path)}: ${errorText(error)}\n`);
     return EXIT.failed;
   }
   if (values.json === true) {

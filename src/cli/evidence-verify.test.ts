@@ -13,7 +13,7 @@ async function exported(): Promise<Workspace> {
   return ws;
 }
 
-describe('cavra evidence verify --log', () => {
+describe('cavra evidence verify --log', { timeout: 30_000 }, () => {
   test('a log from the store verifies against its trust root', async () => {
     const ws = await exported();
     const run = await ws.run(['evidence', 'verify', '--log', 'log.jsonl', '--trust-root', ROOT]);

@@ -14,7 +14,7 @@ import {
 import { formatBundleReport, verifyBundle, type VerifyBundleOptions } from '../evidence/bundle';
 import { nodeCrypto } from '../store/drivers/node-crypto';
 import { HELP_OPTION, parseCommandArgs } from './args';
-import { parseJsonText, type Outcome } from './context';
+import { parseJsonText, readTextFile, type Outcome } from './context';
 import { readBundle, readBytes, readTrustRootFile } from './evidence-files';
 import { EVIDENCE_HELP } from './evidence-help';
 import { allCheckpoints, openEvidenceStore, withStore } from './evidence-store';
@@ -97,15 +97,11 @@ async function verifyLogSource(io: CliIo, values: Values): Promise<number> {
   let what: string;
   if (values.log !== undefined) {
     what = `evidence log ${values.log}`;
-    const bytes = readBytes(io, values.log, 'log');
-    if (!bytes.ok) return usageError(io, bytes.message);
+    // Read as text directly: a large log is held once, not as bytes and again as text.
+    const text = readTextFile(io, values.log, 'log');
+    if (!text.ok) return usageError(io, text.message);
     progress.start();
-    report = verifyJsonl(
-      Buffer.from(bytes.value).toString('utf8'),
-      trust.value.trust,
-      nodeCrypto,
-      progress.update,
-    );
+    report = verifyJsonl(text.value, trust.value.trust, nodeCrypto, progress.update);
   } else {
     const opened = await openEvidenceStore(io, values.db, { mustExist: true });
     if (!opened.ok) return usageError(io, opened.message);

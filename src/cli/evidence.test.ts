@@ -22,7 +22,7 @@ function trustRoots(ws: Workspace, file = ROOT): TrustRoot[] {
   return parsed.value;
 }
 
-describe('cavra evidence', () => {
+describe('cavra evidence', { timeout: 30_000 }, () => {
   test('without a subcommand: the help on stderr, exit 2; unknown ones list the choices', async () => {
     const ws = workspace();
     const bare = await ws.run(['evidence']);
@@ -51,7 +51,7 @@ describe('cavra evidence', () => {
   });
 });
 
-describe('cavra evidence keygen', () => {
+describe('cavra evidence keygen', { timeout: 30_000 }, () => {
   test('writes upstream PEM files (private 0600) and an active trust root for the key', async () => {
     const ws = workspace();
     const run = await ws.run(['evidence', 'keygen']);
@@ -115,7 +115,7 @@ describe('cavra evidence keygen', () => {
   });
 });
 
-describe('cavra evidence trust-root', () => {
+describe('cavra evidence trust-root', { timeout: 30_000 }, () => {
   async function twoKeys(): Promise<Workspace> {
     const ws = workspace();
     await ws.run(['evidence', 'keygen', '--out', 'a', '--key-id', 'old']);
@@ -236,7 +236,7 @@ describe('cavra evidence trust-root', () => {
   });
 });
 
-describe('cavra evidence checkpoint', () => {
+describe('cavra evidence checkpoint', { timeout: 30_000 }, () => {
   test('a missing key names the keygen command', async () => {
     const ws = await recordedWorkspace({ key: false });
     const run = await ws.run(['evidence', 'checkpoint']);
@@ -304,7 +304,7 @@ async function storedCheckpoints(ws: Workspace): Promise<CheckpointRecord[]> {
   }
 }
 
-describe('cavra evidence export', () => {
+describe('cavra evidence export', { timeout: 30_000 }, () => {
   test('writes exactly what exportJsonl writes, and it verifies against the trust root', async () => {
     const ws = await recordedWorkspace();
     await ws.run(['evidence', 'checkpoint']);
@@ -312,7 +312,7 @@ describe('cavra evidence export', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
       'exported 5 entries and 2 checkpoints from .cavra/cavra.db to out/log.jsonl\n' +
-        'verify: cavra evidence verify --log out/log.jsonl --trust-root <trust-root.json>\n',
+        'verify: cavra evidence verify --log out/log.jsonl --trust-root .cavra/keys/evidence-trust-root.json\n',
     );
     const text = readFileSync(ws.path('out/log.jsonl'), 'utf8');
     const opened = await openEvidenceStore(
@@ -349,7 +349,7 @@ describe('cavra evidence export', () => {
   });
 });
 
-describe('cavra evidence proof', () => {
+describe('cavra evidence proof', { timeout: 30_000 }, () => {
   test('not covered yet: says so and suggests a checkpoint (exit 1); then the proof verifies', async () => {
     const ws = await recordedWorkspace();
     const decisionId = await lastDecisionId(ws);

@@ -34,7 +34,10 @@ const REQUESTS = [
   },
 ];
 
-describe('cavra evidence, end to end', () => {
+/** Each test spawns the CLI a dozen times: generous on a busy two-core machine. */
+const TIMEOUT = 60_000;
+
+describe('cavra evidence, end to end', { timeout: TIMEOUT }, () => {
   let dir = '';
 
   beforeAll(() => {
@@ -54,7 +57,7 @@ describe('cavra evidence, end to end', () => {
     expect(checkpoint.stdout).toMatch(/^tree size\s+7 entries\n/);
     const exported = cavra(dir, ['evidence', 'export', '--out', 'log.jsonl']);
     expect(exported.status).toBe(0);
-  });
+  }, TIMEOUT);
 
   test('record → checkpoint → export → verify --log --trust-root is valid', () => {
     const run = cavra(dir, ['evidence', 'verify', '--log', 'log.jsonl', '--trust-root', TRUST_ROOT]);
