@@ -7,7 +7,6 @@ import { createApp, createDemoAuth, type ApiDeps, type CavraApp, type EvidenceSi
 import { loadPolicySet } from '../src/cli/load-policies';
 import type { PolicySet } from '../src/engine';
 import {
-  createEntry,
   createTrustRoot,
   generateKeyPair,
   logOrigin,
@@ -15,7 +14,7 @@ import {
   type EvidenceCrypto,
   type TrustRoot,
 } from '../src/evidence';
-import type { NextEntry, Store } from '../src/store';
+import type { Store } from '../src/store';
 import { openSqlJsStore } from '../src/store/drivers/sql-js';
 
 /** The evidence crypto with Node's SHA-256, as the server binds it. */
@@ -23,10 +22,6 @@ export const testCrypto: EvidenceCrypto = {
   ...nobleCrypto,
   sha256: (data) => createHash('sha256').update(data).digest(),
 };
-
-/** `createEntry` with the test crypto bound (what the server injects into the store). */
-export const testNextEntry: NextEntry = (head, kind, payload, recordedAt) =>
-  createEntry(head, kind, payload, recordedAt, testCrypto);
 
 /** A fixed Ed25519 key (seed 0x00..0x1f) and its trust root. Test use only. */
 export const testKey = generateKeyPair(
@@ -105,7 +100,7 @@ export function testDeps(store: Store, overrides: Partial<ApiDeps> = {}, errors:
 export async function openTestApp(
   overrides: Partial<ApiDeps> = {},
 ): Promise<{ app: CavraApp; store: Store; deps: ApiDeps; errors: ErrorLog }> {
-  const store = await openSqlJsStore({ nextEntry: testNextEntry });
+  const store = await openSqlJsStore({ crypto: testCrypto });
   const errors: ErrorLog = [];
   const deps = testDeps(store, overrides, errors);
   return { app: createApp(deps), store, deps, errors };

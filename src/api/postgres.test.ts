@@ -8,7 +8,7 @@ import { verifyInclusionProofs, type InclusionProofs } from '../evidence/bundle'
 import type { Store } from '../store';
 import { createThrowawayPostgres, TEST_DATABASE_URL } from '../store/contract/harness';
 import { openPostgresStore } from '../store/drivers/postgres';
-import { postJson, testCrypto, testDeps, testNextEntry, testTrustRoot } from '../../test/api-support';
+import { postJson, testCrypto, testDeps, testTrustRoot } from '../../test/api-support';
 import { createApp, type CavraApp } from './app';
 import type { LogVerification } from './evidence/evidence-service';
 
@@ -22,7 +22,7 @@ describe.skipIf(TEST_DATABASE_URL === undefined)(title, () => {
   beforeAll(async () => {
     database = await createThrowawayPostgres();
     for (let i = 0; i < 2; i++) {
-      const store = await openPostgresStore({ url: database.url, nextEntry: testNextEntry, poolSize: 4 });
+      const store = await openPostgresStore({ url: database.url, crypto: testCrypto, poolSize: 4 });
       stores.push(store);
       apps.push(
         createApp(testDeps(store, { randomHex12: () => crypto.randomUUID().replace(/-/g, '').slice(0, 12) })),

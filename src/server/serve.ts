@@ -11,7 +11,7 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { ApiError, createApp, createDemoAuth, seedDemoData, type ApiDeps, type SeedReport } from '../api';
 import type { PolicySet } from '../engine';
-import { createEntry, logOrigin, type EvidenceCrypto } from '../evidence';
+import { logOrigin, type EvidenceCrypto } from '../evidence';
 import type { Store } from '../store';
 import { nodeCrypto } from '../store/drivers/node-crypto';
 import { openStore } from '../store/drivers/open';
@@ -135,7 +135,7 @@ async function openDatabase(config: ServerConfig, crypto: EvidenceCrypto): Promi
   const target = config.database;
   try {
     return await openStore(target.driver === 'sqlite' ? target.path : target.url, {
-      nextEntry: (head, kind, payload, recordedAt) => createEntry(head, kind, payload, recordedAt, crypto),
+      crypto,
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -29,9 +29,6 @@ import { ApiError } from '../errors';
 import { sessionView } from '../schemas/session';
 import { LogTree } from './log-tree';
 
-/** Entries per store query when reading the whole log. */
-const READ_CHUNK = 5000;
-
 /** A built session bundle archive. */
 export type BundleArchive = { bytes: Uint8Array<ArrayBuffer>; fileName: string; sha256: string };
 
@@ -106,13 +103,12 @@ export class EvidenceService {
    * @throws ApiError 409 when a decision with this id is already stored.
    */
   async recordDecision(decision: Decision): Promise<EvidenceEntry> {
-    const payload = toJsonObject(decision);
-    const entry = await this.#store.transaction(async (tx) => {
-      if (!(await tx.decisions.insert(decision))) {
-        throw new ApiError(409, 'decision_exists', `decision '${decision.decision_id}' is already stored`);
-      }
-      return tx.evidence.append('decision', payload, this.#clock().toISOString());
-    });
+    // The store's decision append is the unit of work: row, session summary and entry in one transaction,
+    // group-committed with the other requests in flight (0008 addendum).
+    const entry = await this.#store.evidence.appendDecision(decision, this.#clock().toISOString());
+    if (entry === null) {
+      throw new ApiError(409, 'decision_exists', `decision '${decision.decision_id}' is already stored`);
+    }
     try {
       await this.checkpointIfDue(entry.sequence + 1);
     } catch (error) {
@@ -230,10 +226,11 @@ export class EvidenceService {
     const trusted = this.#signedHere;
     // Checkpoints first: everything they cover is committed, so the entries read next include it.
     const checkpoints = await this.#allCheckpoints();
-    const size = await this.#store.evidence.count();
     const entries: EvidenceEntry[] = [];
-    for (let from = 0; from < size; from += READ_CHUNK) {
-      entries.push(...(await this.#store.evidence.range(from, Math.min(size, from + READ_CHUNK))));
+    const texts: (string | undefined)[] = [];
+    for await (const page of this.#store.evidence.pages()) {
+      entries.push(...page.entries);
+      texts.push(...page.texts);
     }
     const { trustRoots, origin, crypto } = this.#signer;
     const report = verifyLog(
@@ -241,6 +238,7 @@ export class EvidenceService {
       checkpoints,
       { roots: trustRoots, origin, ...(trusted !== null && { trustedCheckpoint: trusted }) },
       crypto,
+      { texts },
     );
     return {
       schema_version: 'cavra.evidence.log-verification.v1',

@@ -7,15 +7,21 @@ import {
   MerkleTree,
   entryLeafHash,
   toHex,
+  utf8,
   verifyEntryHash,
   type CheckpointRecord,
   type EvidenceCrypto,
+  type EvidenceEntry,
 } from '../../evidence';
 import type { EvidenceLog } from '../../store';
 import { ApiError } from '../errors';
 
 /** Entries read from the store per query while catching up. */
-const SYNC_CHUNK = 2000;
+const SYNC_CHUNK = 5000;
+
+/** An entry's canonical text starts `{"entry_hash":"<64 hex>",`; the hash input is the rest after `{`. */
+const HASH_PREFIX = '{"entry_hash":"';
+const HASH_END = HASH_PREFIX.length + 64;
 
 /** A Merkle tree over a prefix of the stored log. Not safe for concurrent `syncTo` calls: serialise them. */
 export class LogTree {
@@ -45,11 +51,11 @@ export class LogTree {
   async syncTo(log: EvidenceLog, to: number): Promise<void> {
     while (this.#tree.size < to) {
       const from = this.#tree.size;
-      const entries = await log.range(from, Math.min(to, from + SYNC_CHUNK));
+      const { entries, texts } = await log.rangeForVerification(from, Math.min(to, from + SYNC_CHUNK));
       if (entries.length === 0) throw inconsistent(`entries from ${from} are missing from the store`);
-      for (const entry of entries) {
+      for (const [i, entry] of entries.entries()) {
         const isNext = entry.sequence === this.#tree.size && entry.previous_hash === this.#lastHash;
-        if (!isNext || !verifyEntryHash(entry, this.#crypto)) {
+        if (!isNext || !this.#hashMatches(entry, texts[i])) {
           throw inconsistent(
             `entry ${entry.sequence} does not match its hash or does not link to the one before`,
           );
@@ -58,6 +64,18 @@ export class LogTree {
         this.#lastHash = entry.entry_hash;
       }
     }
+  }
+
+  /**
+   * Whether the entry's content hashes to its `entry_hash`. With the store's canonical text (docs/evidence-log.md
+   * §5: JCS puts `entry_hash` first), the hash input is that text without the `entry_hash` member, hashed as is;
+   * without one (rows from before migration 0002), the entry is canonicalised again.
+   */
+  #hashMatches(entry: EvidenceEntry, text: string | undefined): boolean {
+    if (text === undefined) return verifyEntryHash(entry, this.#crypto);
+    const isLayout =
+      text.startsWith(HASH_PREFIX) && text.slice(HASH_PREFIX.length, HASH_END) === entry.entry_hash;
+    return isLayout && toHex(this.#crypto.sha256(utf8(`{${text.slice(HASH_END + 2)}`))) === entry.entry_hash;
   }
 
   /** The root over the first `size` entries (which must be in the tree). */

@@ -21,7 +21,6 @@ import {
   postJson,
   testCrypto,
   testDeps,
-  testNextEntry,
   testSigner,
   testTrustRoot,
 } from '../../../test/api-support';
@@ -182,29 +181,33 @@ test('GET /evidence/verify: a clean log is valid, with the checkpoint this proce
   });
 });
 
-test('an edited store fails verification, and the server refuses to sign or prove over it', async () => {
-  const { app, store, deps } = await setup();
-  const first = await decide(app, { action_type: 'read_file', target: '.env', session_id: 's' });
-  await decide(app, { action_type: 'read_file', target: 'b', session_id: 's' });
-  // Someone with database access turns the block into an allow.
-  const SQL = await initSqlJs();
-  const raw = new SQL.Database((store as SqlJsStore).export());
-  raw.run(
-    `update evidence_entries set payload = replace(payload, '"decision":"block"', '"decision":"allow"') where sequence = 0`,
-  );
-  const edited = await openSqlJsStore({ nextEntry: testNextEntry, data: raw.export() });
-  stores.push(edited);
-  const tampered = createApp(testDeps(edited, { evidence: deps.evidence }));
-  const report = await json<LogVerification>(tampered, '/api/evidence/verify');
-  expect(report.valid).toBe(false);
-  expect(report.errors.map((e) => e.sequence)).toContain(0);
-  const proof = await tampered.request(`/api/evidence/proof/${first.decision_id}`);
-  expect(proof.status).toBe(500);
-  expect(((await proof.json()) as ErrorBody).error.code).toBe('evidence_log_inconsistent');
-  await tampered.request('/api/decisions', postJson({ action_type: 'read_file', target: 'c' }));
-  const signed = await tampered.request('/api/evidence/checkpoints', { method: 'POST' });
-  expect(signed.status).toBe(500);
-});
+// payload_jcs 1: the store keeps canonical payload text (hashed as is); 0: a row from before migration 0002.
+test.each([1, 0])(
+  'an edited store (payload_jcs %i) fails verification; the server refuses to sign or prove over it',
+  async (jcs) => {
+    const { app, store, deps } = await setup();
+    const first = await decide(app, { action_type: 'read_file', target: '.env', session_id: 's' });
+    await decide(app, { action_type: 'read_file', target: 'b', session_id: 's' });
+    // Someone with database access turns the block into an allow.
+    const SQL = await initSqlJs();
+    const raw = new SQL.Database((store as SqlJsStore).export());
+    raw.run(
+      `update evidence_entries set payload_jcs = ${jcs}, payload = replace(payload, '"decision":"block"', '"decision":"allow"') where sequence = 0`,
+    );
+    const edited = await openSqlJsStore({ crypto: testCrypto, data: raw.export() });
+    stores.push(edited);
+    const tampered = createApp(testDeps(edited, { evidence: deps.evidence }));
+    const report = await json<LogVerification>(tampered, '/api/evidence/verify');
+    expect(report.valid).toBe(false);
+    expect(report.errors.map((e) => e.sequence)).toContain(0);
+    const proof = await tampered.request(`/api/evidence/proof/${first.decision_id}`);
+    expect(proof.status).toBe(500);
+    expect(((await proof.json()) as ErrorBody).error.code).toBe('evidence_log_inconsistent');
+    await tampered.request('/api/decisions', postJson({ action_type: 'read_file', target: 'c' }));
+    const signed = await tampered.request('/api/evidence/checkpoints', { method: 'POST' });
+    expect(signed.status).toBe(500);
+  },
+);
 
 test("GET /evidence/sessions/{id}/bundle: a zip of the session's signed bundle with inclusion proofs", async () => {
   const { app } = await setup();
