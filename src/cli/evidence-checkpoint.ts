@@ -3,6 +3,7 @@ import { readSigningKey } from './evidence-files';
 import { EVIDENCE_HELP } from './evidence-help';
 import {
   StoreInconsistent,
+  count,
   errorText,
   inconsistentMessage,
   openEvidenceStore,
@@ -65,7 +66,7 @@ export async function runCheckpoint(args: string[], io: CliIo): Promise<number> 
       return EXIT.ok;
     }
     const rows = [
-      ['tree size', `${record.tree_size} entries`],
+      ['tree size', count(record.tree_size, 'entry', 'entries')],
       ['root', record.root_hash],
       ['origin', record.origin],
       ['signed at', record.timestamp ?? '-'],

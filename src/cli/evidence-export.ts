@@ -8,7 +8,7 @@ import { HELP_OPTION, parseCommandArgs } from './args';
 import { displayPath } from './context';
 import { TRUST_ROOT_FILE, defaultPrivateKeyPath } from './evidence-files';
 import { EVIDENCE_HELP } from './evidence-help';
-import { allCheckpoints, errorText, openEvidenceStore, withStore } from './evidence-store';
+import { allCheckpoints, count, errorText, openEvidenceStore, withStore } from './evidence-store';
 import { EXIT, printJson, usageError, type CliIo } from './io';
 
 const OPTIONS = {
@@ -70,7 +70,7 @@ export async function runExport(args: string[], io: CliIo): Promise<number> {
       printJson(io, { out: path, store: label, ...written });
     } else {
       io.stdout(
-        `exported ${written.entries} entries and ${written.checkpoints} checkpoints from ${label} to ${shown}\n` +
+        `exported ${count(written.entries, 'entry', 'entries')} and ${count(written.checkpoints, 'checkpoint')} from ${label} to ${shown}\n` +
           `verify: cavra evidence verify --log ${shown} --trust-root ${trustRootHint(io)}\n`,
       );
     }

@@ -11,6 +11,7 @@ import { displayPath } from './context';
 import { defaultPrivateKeyPath, readSigningKey } from './evidence-files';
 import {
   StoreInconsistent,
+  count,
   errorText,
   inconsistentMessage,
   openEvidenceStore,
@@ -63,8 +64,7 @@ export async function recordDecisions(
           : first === last
             ? `evidence entry ${first}`
             : `evidence entries ${first}..${String(last)}`;
-      const count = `${entries.length} decision${entries.length === 1 ? '' : 's'}`;
-      say(`recorded ${count} in ${label} (${where})`);
+      say(`recorded ${count(entries.length, 'decision')} in ${label} (${where})`);
       if (skipped > 0) {
         io.stderr(`cavra: ${skipped} decision id(s) were already stored and were not recorded again\n`);
       }
@@ -118,7 +118,7 @@ async function checkpointIfDue(
     const signed = await signStoreCheckpoint(store, key.value.key, now, io.env);
     if (signed.isNew) {
       say(
-        `signed a checkpoint of ${signed.record.tree_size} entries with key ${key.value.keyId} (${displayPath(io, keyPath)})`,
+        `signed a checkpoint of ${count(signed.record.tree_size, 'entry', 'entries')} with key ${key.value.keyId} (${displayPath(io, keyPath)})`,
       );
     }
   } catch (error) {

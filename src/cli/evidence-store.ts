@@ -107,6 +107,11 @@ export async function withStore<T>(opened: OpenedStore, fn: (store: Store) => Pr
   }
 }
 
+/** `1 entry`, `5 entries`: a count with its noun. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
