@@ -3,7 +3,7 @@
  * SQLite file, driven over HTTP, stopped with SIGTERM, started again on the same data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,9 +21,9 @@ afterAll(() => {
 type Server = { child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> };
 
 /** Starts `cavra serve` and resolves once it has printed its URL and start-up report (or rejects with its output). */
-function serve(args: string[], env: Record<string, string> = {}): Promise<Server> {
+function serve(args: string[], env: Record<string, string> = {}, cwd = dir): Promise<Server> {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'cavra.mjs'), 'serve', ...args], {
-    cwd: dir,
+    cwd,
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -122,4 +122,13 @@ test('start-up refuses what it cannot honour: OIDC configured (exit 2), a busy p
     new RegExp(`exited with 1:[\\s\\S]*port ${port} on 127\\.0\\.0\\.1 is already in use`),
   );
   expect(await stop(first)).toBe(0);
+  // An unreachable database stops the start before anything is written (no key is generated).
+  const elsewhere = join(dir, 'elsewhere');
+  mkdirSync(elsewhere);
+  await expect(
+    serve(['--port', '0'], { CAVRA_DATABASE_URL: 'postgres://cavra:s3cret@127.0.0.1:1/cavra' }, elsewhere),
+  ).rejects.toThrow(
+    /exited with 1:[\s\S]*cannot open the database \(PostgreSQL postgres:\/\/cavra:\*\*\*@127/,
+  );
+  expect(existsSync(join(elsewhere, '.cavra'))).toBe(false);
 }, 60_000);

@@ -53,9 +53,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const { config, log } = options;
   const now = options.now ?? (() => new Date());
   const crypto = nodeCrypto;
-  const key = loadSigningKey({ ...config, crypto, now });
+  // The database first: a server that cannot reach it must not leave a freshly generated key behind.
   const store = await openDatabase(config, crypto);
   try {
+    const key = loadSigningKey({ ...config, crypto, now });
     const origin = await logOriginOf(config, store);
     const reportError = (error: unknown): void => {
       options.logError(
