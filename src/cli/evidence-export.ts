@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { JsonValue } from '../engine';
-import { canonicalJson, type CheckpointRecord, type EvidenceEntry } from '../evidence';
+import { canonicalJson, type CheckpointRecord } from '../evidence';
 import type { Store } from '../store';
 import { HELP_OPTION, parseCommandArgs } from './args';
 import { displayPath } from './context';
@@ -125,11 +125,12 @@ export async function writeJsonl(
   write(flush(0));
   let position = 0;
   for (let from = 0; from < size; from += CHUNK) {
-    const entries: EvidenceEntry[] = await store.evidence.range(from, Math.min(size, from + CHUNK));
+    const { entries, texts } = await store.evidence.rangeForVerification(from, Math.min(size, from + CHUNK));
     let text = '';
-    for (const entry of entries) {
+    for (const [i, entry] of entries.entries()) {
       position += 1;
-      text += `${canonicalJson(entry)}\n${flush(position)}`;
+      // The store's canonical text when it has one (the same bytes canonicalJson would give, without the work).
+      text += `${texts[i] ?? canonicalJson(entry)}\n${flush(position)}`;
     }
     write(text);
   }

@@ -4,8 +4,8 @@
  * `--record`, so plain evaluations never open a database.
  */
 import { existsSync } from 'node:fs';
-import type { Decision, JsonObject } from '../engine';
-import { isCheckpointDue, type CheckpointPolicy } from '../evidence';
+import type { Decision } from '../engine';
+import { isCheckpointDue, type CheckpointPolicy, type EvidenceEntry } from '../evidence';
 import type { Store } from '../store';
 import { displayPath } from './context';
 import { defaultPrivateKeyPath, readSigningKey } from './evidence-files';
@@ -48,14 +48,13 @@ export async function recordDecisions(
   try {
     return await withStore(opened.value, async (store) => {
       const recordedAt = now().toISOString();
-      const { entries, skipped } = await store.transaction(async (tx) => {
-        const fresh: Decision[] = [];
-        for (const decision of decisions) if (await tx.decisions.insert(decision)) fresh.push(decision);
-        const appended = await tx.evidence.appendMany(
-          fresh.map((decision) => ({ kind: 'decision' as const, payload: toPayload(decision), recordedAt })),
-        );
-        return { entries: appended, skipped: decisions.length - fresh.length };
-      });
+      // One transaction: each decision is stored, folded into its session and appended as a `decision` entry;
+      // a decision id that is already stored yields null and is neither stored nor logged again.
+      const appended = await store.evidence.appendDecisions(
+        decisions.map((decision) => ({ decision, recordedAt })),
+      );
+      const entries = appended.filter((entry): entry is EvidenceEntry => entry !== null);
+      const skipped = appended.length - entries.length;
       const first = entries[0]?.sequence;
       const last = entries.at(-1)?.sequence;
       const where =
@@ -80,11 +79,6 @@ function notRecorded(io: CliIo, count: number, reason: string): RecordOutcome {
   const what = count === 1 ? 'the decision above was' : `the ${count} decisions above were`;
   io.stderr(`cavra: ${what} NOT recorded as evidence: ${reason}\n`);
   return { recorded: false };
-}
-
-/** The decision as stored JSON (optional members that are undefined are dropped, as the store drops them). */
-function toPayload(decision: Decision): JsonObject {
-  return JSON.parse(JSON.stringify(decision)) as JsonObject;
 }
 
 /**

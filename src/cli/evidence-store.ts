@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   MerkleTree,
-  createEntry,
   entryLeafHash,
   logOrigin,
   signCheckpoint,
   toHex,
+  utf8,
   verifyEntryHash,
   type CheckpointRecord,
   type EvidenceEntry,
@@ -77,9 +77,8 @@ export async function openEvidenceStore(
       message: `no evidence store at ${target.label}: record decisions first (cavra evaluate … --record), or point --db or CAVRA_DATABASE_URL at the store`,
     };
   }
-  const storeOptions: StoreOptions = {
-    nextEntry: (head, kind, payload, recordedAt) => createEntry(head, kind, payload, recordedAt, nodeCrypto),
-  };
+  // The store builds entries (and keeps its Merkle frontier) with native hashing.
+  const storeOptions: StoreOptions = { crypto: nodeCrypto };
   try {
     const store =
       target.driver === 'postgres'
@@ -141,33 +140,45 @@ export async function storeOrigin(store: Store, env: CliIo['env']): Promise<stri
 /** What {@link readStoredTree} found wrong: the stored log is not what was appended or signed. */
 export class StoreInconsistent extends Error {}
 
+/** An entry's canonical text starts `{"entry_hash":"<64 hex>",`; its hash input is the rest after `{`. */
+const HASH_PREFIX = '{"entry_hash":"';
+const HASH_END = HASH_PREFIX.length + 64;
+
+/**
+ * Whether an entry's content hashes to its `entry_hash`. With the store's canonical text (migration 0002), the
+ * hash input is that text without its `entry_hash` member, hashed as is; otherwise the entry is canonicalised.
+ */
+function hashMatches(entry: EvidenceEntry, text: string | undefined): boolean {
+  if (text === undefined) return verifyEntryHash(entry, nodeCrypto);
+  const isLayout =
+    text.startsWith(HASH_PREFIX) && text.slice(HASH_PREFIX.length, HASH_END) === entry.entry_hash;
+  return isLayout && toHex(nodeCrypto.sha256(utf8(`{${text.slice(HASH_END + 2)}`))) === entry.entry_hash;
+}
+
 /**
  * Reads entries `[0, size)` and builds their Merkle tree, checking on the way that each entry's hash matches
  * its content and links to the one before (the checks a tree that will be signed or proven from needs).
- * `onEntry` sees every entry (e.g. to collect one session's).
  * @throws StoreInconsistent when an entry was altered, is missing, or the chain is broken.
  */
-export async function readStoredTree(
-  store: Store,
-  size: number,
-  onEntry?: (entry: EvidenceEntry) => void,
-): Promise<MerkleTree> {
+export async function readStoredTree(store: Store, size: number): Promise<MerkleTree> {
   const tree = new MerkleTree(nodeCrypto);
   let previous: string | null = null;
   while (tree.size < size) {
     const from = tree.size;
-    const entries = await store.evidence.range(from, Math.min(size, from + READ_CHUNK));
+    const { entries, texts } = await store.evidence.rangeForVerification(
+      from,
+      Math.min(size, from + READ_CHUNK),
+    );
     if (entries.length === 0) throw new StoreInconsistent(`entries from ${from} are missing`);
-    for (const entry of entries) {
+    for (const [i, entry] of entries.entries()) {
       if (entry.sequence !== tree.size || entry.previous_hash !== previous) {
         throw new StoreInconsistent(`entry ${entry.sequence} does not link to entry ${tree.size - 1}`);
       }
-      if (!verifyEntryHash(entry, nodeCrypto)) {
+      if (!hashMatches(entry, texts[i])) {
         throw new StoreInconsistent(`entry ${entry.sequence} does not match its entry_hash`);
       }
       tree.append(entryLeafHash(entry, nodeCrypto));
       previous = entry.entry_hash;
-      onEntry?.(entry);
     }
   }
   return tree;

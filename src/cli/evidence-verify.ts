@@ -108,13 +108,18 @@ async function verifyLogSource(io: CliIo, values: Values): Promise<number> {
     what = `evidence log in ${opened.value.label}`;
     progress.start();
     report = await withStore(opened.value, async (store) => {
-      const size = await store.evidence.count();
       const checkpoints: CheckpointRecord[] = await allCheckpoints(store);
       const entries: EvidenceEntry[] = [];
-      for (let from = 0; from < size; from += 5000) {
-        entries.push(...(await store.evidence.range(from, Math.min(size, from + 5000))));
+      const texts: (string | undefined)[] = [];
+      // The store's canonical texts are hashed as they are (verifyLog's `texts`), not re-serialised.
+      for await (const page of store.evidence.pages()) {
+        entries.push(...page.entries);
+        texts.push(...page.texts);
       }
-      return verifyLog(entries, checkpoints, trust.value.trust, nodeCrypto, { onProgress: progress.update });
+      return verifyLog(entries, checkpoints, trust.value.trust, nodeCrypto, {
+        onProgress: progress.update,
+        texts,
+      });
     });
   }
   progress.finish();
