@@ -106,7 +106,7 @@ export function validationError(error: ZodError, target: string): ErrorBody {
 /** zod's message, lowercase, without its generic prefix; a missing value reads "is required". */
 function readable(message: string): string {
   if (/received undefined$/.test(message)) return 'is required';
-  const text = message.replace(/^Invalid input: /, '');
+  const text = message.replace(/^Invalid input: /, '').replace('expected record', 'expected object');
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
