@@ -336,7 +336,7 @@ async function inclusionProofs(
         reason: `no checkpoint covers entry ${last} (${covered}) and there is no key to sign one: run 'cavra evidence keygen' and 'cavra evidence checkpoint', or pass --private-key`,
       };
     }
-    const signed = await signStoreCheckpoint(store, signer.key, new Date(), io.env);
+    const signed = await signStoreCheckpoint(store, signer.key, io.env);
     checkpoint = signed.record;
     tree = signed.tree;
     signedNow = signed.isNew;

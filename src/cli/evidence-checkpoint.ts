@@ -51,7 +51,7 @@ export async function runCheckpoint(args: string[], io: CliIo): Promise<number> 
     }
     let signed;
     try {
-      signed = await signStoreCheckpoint(store, key.value.key, new Date(), io.env);
+      signed = await signStoreCheckpoint(store, key.value.key, io.env);
     } catch (error) {
       if (error instanceof StoreInconsistent) {
         io.stderr(`cavra: ${inconsistentMessage(label, error)}\n`);

@@ -67,7 +67,7 @@ export async function recordDecisions(
       if (skipped > 0) {
         io.stderr(`cavra: ${skipped} decision id(s) were already stored and were not recorded again\n`);
       }
-      await checkpointIfDue(io, store, label, now(), say);
+      await checkpointIfDue(io, store, label, now, say);
       return { recorded: true };
     });
   } catch (error) {
@@ -89,7 +89,7 @@ async function checkpointIfDue(
   io: CliIo,
   store: Store,
   label: string,
-  now: Date,
+  clock: () => Date,
   say: (text: string) => void,
 ): Promise<void> {
   const keyPath = defaultPrivateKeyPath(io);
@@ -100,7 +100,7 @@ async function checkpointIfDue(
   const due = isCheckpointDue(
     RECORD_CHECKPOINT_POLICY,
     last === null ? null : { size: last.tree_size, timestamp: last.timestamp ?? '' },
-    { size, now: now.toISOString() },
+    { size, now: clock().toISOString() },
   );
   if (!due) return;
   const key = readSigningKey(io, undefined);
@@ -109,7 +109,7 @@ async function checkpointIfDue(
     return;
   }
   try {
-    const signed = await signStoreCheckpoint(store, key.value.key, now, io.env);
+    const signed = await signStoreCheckpoint(store, key.value.key, io.env, clock);
     if (signed.isNew) {
       say(
         `signed a checkpoint of ${count(signed.record.tree_size, 'entry', 'entries')} with key ${key.value.keyId} (${displayPath(io, keyPath)})`,

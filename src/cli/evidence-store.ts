@@ -220,8 +220,8 @@ export type SignedCheckpoint = { record: CheckpointRecord; tree: MerkleTree; isN
 export async function signStoreCheckpoint(
   store: Store,
   key: Pick<EvidenceKeyPair, 'privateKey' | 'publicKey'>,
-  now: Date,
   env: CliIo['env'],
+  clock: () => Date = () => new Date(),
 ): Promise<SignedCheckpoint> {
   const size = await store.evidence.count();
   const checkpoints = await allCheckpoints(store);
@@ -231,7 +231,8 @@ export async function signStoreCheckpoint(
   const existing = checkpoints.find((c) => c.origin === origin && c.tree_size === size);
   if (existing !== undefined) return { record: existing, tree, isNew: false };
   const record = signCheckpoint(
-    { origin, size, rootHash: tree.root(size), timestamp: now.toISOString() },
+    // Read the clock after the log: entries other processes committed meanwhile are older than the signature.
+    { origin, size, rootHash: tree.root(size), timestamp: clock().toISOString() },
     key,
     nodeCrypto,
   );
