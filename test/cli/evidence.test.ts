@@ -2,7 +2,7 @@
  * The evidence commands end to end through the real launcher (the bundle built by test/global-setup.ts):
  * record → checkpoint → export → verify, tampering with the export, bundles and their zip round trip.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -145,3 +145,48 @@ describe('cavra evidence, end to end', { timeout: TIMEOUT }, () => {
     });
   });
 });
+
+/** Runs the CLI without waiting, so several can run at once; resolves to the exit code. */
+function cavraAsync(cwd: string, args: string[]): Promise<number | null> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('CAVRA_') && name !== 'NO_COLOR'),
+  );
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: 'ignore' });
+    child.on('close', resolve);
+  });
+}
+
+test(
+  'concurrent --record processes extend one chain, and their checkpoints verify cleanly',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cavra-evidence-concurrent-'));
+    expect(cavra(dir, ['evidence', 'keygen']).status).toBe(0);
+    const writer = async (w: number): Promise<(number | null)[]> => {
+      const codes: (number | null)[] = [];
+      for (let i = 0; i < 3; i++)
+        codes.push(await cavraAsync(dir, ['evaluate', 'read_file', `f${w}-${i}`, '--record']));
+      return codes;
+    };
+    const codes = (await Promise.all([0, 1, 2, 3].map(writer))).flat();
+    expect(codes).toEqual(Array.from({ length: 12 }, () => 0));
+    const run = cavra(dir, [
+      'evidence',
+      'verify',
+      '--db',
+      '.cavra/cavra.db',
+      '--trust-root',
+      TRUST_ROOT,
+      '--json',
+    ]);
+    const report = JSON.parse(run.stdout) as {
+      valid: boolean;
+      checked: { entries: number };
+      warnings: { code: string }[];
+    };
+    expect(report.valid).toBe(true);
+    expect(report.checked.entries).toBe(12);
+    expect(report.warnings.map((w) => w.code)).not.toContain('checkpoint_predates_entries');
+  },
+  TIMEOUT,
+);
