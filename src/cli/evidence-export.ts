@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { JsonValue } from '../engine';
 import { canonicalJson, type CheckpointRecord } from '../evidence';
 import type { Store } from '../store';
 import { HELP_OPTION, parseCommandArgs } from './args';
 import { displayPath } from './context';
-import { TRUST_ROOT_FILE, defaultPrivateKeyPath } from './evidence-files';
+import { TRUST_ROOT_FILE, defaultPrivateKeyPath, ensureDirectory } from './evidence-files';
 import { EVIDENCE_HELP } from './evidence-help';
 import { allCheckpoints, count, errorText, openEvidenceStore, withStore } from './evidence-store';
 import { EXIT, printJson, usageError, type CliIo } from './io';
@@ -85,7 +85,7 @@ function trustRootHint(io: CliIo): string {
 }
 
 async function writeFileJsonl(store: Store, path: string): Promise<{ entries: number; checkpoints: number }> {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDirectory(dirname(path));
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(temporary, 'w');
   try {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -165,11 +166,27 @@ export function readBundle(io: CliIo, path: string): Outcome<Map<string, Uint8Ar
 }
 
 /**
+ * Creates a directory and its missing parents. Not `mkdirSync(dir, { recursive: true })`: on Node 20 that never
+ * returns for a directory the kernel refuses with ENOENT although its parent exists (e.g. under /proc).
+ */
+export function ensureDirectory(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDirectory(parent);
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    // Another process may have created it meanwhile; anything else is the caller's error.
+    if (!existsSync(dir)) throw error;
+  }
+}
+
+/**
  * Writes a file atomically (a temporary file in the same folder, then a rename), creating the folder. With
  * `mode`, the file gets it even when it replaces an existing one.
  */
 export function writeFileAtomic(path: string, content: string | Uint8Array, mode?: number): void {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDirectory(dirname(path));
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     writeFileSync(temporary, content, mode === undefined ? {} : { mode });
