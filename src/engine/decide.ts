@@ -241,7 +241,6 @@ function envelope(
     approver_group: overlay.approver_group,
     timestamp: formatTimestamp(context.now()),
     correlation_id: `corr_${context.randomHex12()}`,
-    ...(request.repository !== undefined && { repository: request.repository }),
     policy_revision: pack.revision,
     mode,
     base_decision: verdict.decision,
@@ -249,7 +248,9 @@ function envelope(
     evidence_required: overlay.evidence_required,
     matched_rules:
       overlay.rule === undefined ? verdict.matched_rules : [...verdict.matched_rules, overlay.rule],
-    ...(verdict.segments !== undefined && { segments: verdict.segments }),
   };
+  // Optional fields are assigned, not spread: this object is built once per decision on the hot path.
+  if (request.repository !== undefined) decision.repository = request.repository;
+  if (verdict.segments !== undefined) decision.segments = verdict.segments;
   return viaAdapter ? { ...decision, ...genericAdapterFields(actionType, request) } : decision;
 }

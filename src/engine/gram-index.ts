@@ -22,6 +22,8 @@ function gramAt(text: string, index: number): number {
 
 export class GramIndex<T> {
   private readonly byGram = new Map<number, number[]>();
+  /** One bit per (gram & 0xffff): most grams of a text are in no pattern, and a bit test is cheaper than a map lookup. */
+  private readonly present = new Uint8Array(8192);
   private readonly always: number[] = [];
   private readonly items: readonly T[];
   /** Per-item stamp of the last lookup that visited it, so each item is visited once per lookup. */
@@ -47,6 +49,8 @@ export class GramIndex<T> {
       }
       if (best === undefined) this.always.push(position);
       else {
+        const slot = (best & 0xffff) >>> 3;
+        this.present[slot] = (this.present[slot] ?? 0) | (1 << (best & 7));
         const list = this.byGram.get(best);
         if (list === undefined) this.byGram.set(best, [position]);
         else list.push(position);
@@ -69,10 +73,14 @@ export class GramIndex<T> {
       if (item !== undefined) visit(item);
     };
     for (const position of this.always) mark(position);
+    const present = this.present;
     for (const text of texts) {
       for (let index = 0; index + GRAM <= text.length; index += 1) {
-        const list = this.byGram.get(gramAt(text, index));
-        if (list !== undefined) for (const position of list) mark(position);
+        const gram = gramAt(text, index);
+        if ((present[(gram & 0xffff) >>> 3] ?? 0) & (1 << (gram & 7))) {
+          const list = this.byGram.get(gram);
+          if (list !== undefined) for (const position of list) mark(position);
+        }
       }
     }
   }

@@ -32,7 +32,8 @@ const SOURCE_ORDER: readonly string[] = [
   'default',
 ];
 
-type Finding = MatchedRule & { source: string };
+/** A rule that fired, and which kind of source produced it (for the reporting order). */
+type Finding = { rule: MatchedRule; source: string };
 
 /** Reduces a word list to the normalised simple command matched against patterns. */
 export function normalizeWords(words: readonly string[]): string[] {
@@ -186,18 +187,19 @@ export function commandGuard(pack: CompiledPack, commandText: string, scope: Pat
   const wholeBlock = pack.commands.block.firstMatchText(text);
   if (wholeBlock !== undefined) {
     findings.push({
-      ...blockRule(wholeBlock.pattern, text),
-      pack: wholeBlock.pack,
+      rule: blockRule(wholeBlock.pattern, wholeBlock.pack, text, undefined),
       source: 'commands.block',
     });
   }
   const analysis = analyzeCommand(text);
   if (!analysis.ok) {
     findings.push({
-      rule_id: 'commands.parse_error',
-      decision: 'require_approval',
-      severity: 'medium',
-      reason: `The command could not be parsed (${analysis.message} at offset ${analysis.offset}); review required.`,
+      rule: {
+        rule_id: 'commands.parse_error',
+        decision: 'require_approval',
+        severity: 'medium',
+        reason: `The command could not be parsed (${analysis.message} at offset ${analysis.offset}); review required.`,
+      },
       source: 'builtin',
     });
     return combine(findings, []);
@@ -217,39 +219,44 @@ export function commandGuard(pack: CompiledPack, commandText: string, scope: Pat
   if (pack.commands.blockRemoteCodeExecution) findings.push(...analysis.remoteExecutions.map(remoteRule));
   const judged = segments.filter((segment) => segment.rule_id !== 'commands.neutral');
   if (findings.length === 0 && firstAllow !== undefined && allowedSegments === judged.length) {
-    return { ...verdictOf(firstAllow, null), matched_rules: [firstAllow], segments };
+    return verdictOf(firstAllow, [firstAllow], segments);
   }
   if (findings.length === 0) {
     findings.push({
-      rule_id: 'commands.default.require_approval',
-      decision: 'require_approval',
-      severity: 'medium',
-      reason: 'No allow rule matched; review required.',
+      rule: {
+        rule_id: 'commands.default.require_approval',
+        decision: 'require_approval',
+        severity: 'medium',
+        reason: 'No allow rule matched; review required.',
+      },
       source: 'default',
     });
   }
   return combine(findings, segments);
 }
 
-function blockRule(pattern: string, text: string): MatchedRule {
-  return {
+function blockRule(pattern: string, pack: string, text: string, segment: string | undefined): MatchedRule {
+  const rule: MatchedRule = {
     rule_id: 'commands.block',
     decision: 'block',
     severity: severityOfBlock(text),
     pattern,
     reason: `Matched blocked command policy: ${pattern}`,
+    pack,
   };
+  if (segment !== undefined) rule.segment = segment;
+  return rule;
 }
 
 function remoteRule(remote: RemoteExecution): Finding {
-  return {
+  const rule: MatchedRule = {
     rule_id: 'commands.remote_code_execution',
     decision: 'block',
     severity: 'critical',
     pattern: `${remote.downloader} → ${remote.interpreter} (${remote.via})`,
     reason: `Remote code execution: ${remote.interpreter} would run code downloaded by ${remote.downloader} through a ${remote.via}.`,
-    source: 'builtin',
   };
+  return { rule, source: 'builtin' };
 }
 
 type SegmentResult = {
@@ -267,14 +274,14 @@ function judgeSegment(
   const findings: Finding[] = [];
   for (const file of command.files) {
     const rule = judgePath(pack, file.access, pathForms(file.path, scope), file.recursive);
-    if (rule.decision !== 'allow') findings.push({ ...rule, source: 'filesystem' });
+    if (rule.decision !== 'allow') findings.push({ rule, source: 'filesystem' });
     if (file.glob === true && rule.decision === 'allow') {
       const risky = globRule(pack, file.access, file.path);
-      if (risky !== undefined) findings.push({ ...risky, source: 'filesystem' });
+      if (risky !== undefined) findings.push({ rule: risky, source: 'filesystem' });
     }
     if (file.recursive && rule.decision === 'allow') {
       const direct = judgePath(pack, file.access, pathForms(file.path, scope));
-      if (direct.decision !== 'allow') findings.push({ ...direct, source: 'filesystem' });
+      if (direct.decision !== 'allow') findings.push({ rule: direct, source: 'filesystem' });
     }
   }
   if (command.redirectOnly) return { findings, segment: undefined, allow: undefined };
@@ -290,13 +297,15 @@ function judgeSegment(
   });
   if (command.program === null) {
     findings.push({
-      rule_id: 'commands.dynamic_command',
-      decision: 'require_approval',
-      severity: 'medium',
-      reason: command.dynamicScript
-        ? 'The script given to a shell or eval is only known at run time; review required.'
-        : 'The program name is only known at run time; review required.',
-      segment: normalized,
+      rule: {
+        rule_id: 'commands.dynamic_command',
+        decision: 'require_approval',
+        severity: 'medium',
+        reason: command.dynamicScript
+          ? 'The script given to a shell or eval is only known at run time; review required.'
+          : 'The program name is only known at run time; review required.',
+        segment: normalized,
+      },
       source: 'builtin',
     });
     return { findings, segment: segmentOf('require_approval', 'commands.dynamic_command'), allow: undefined };
@@ -316,33 +325,31 @@ function judgeSegment(
   const blocked = firstStrict(pack.commands.block);
   if (blocked !== undefined) {
     findings.unshift({
-      ...blockRule(blocked.pattern, text),
-      pack: blocked.pack,
-      segment: normalized,
+      rule: blockRule(blocked.pattern, blocked.pack, text, normalized),
       source: 'commands.block',
     });
   }
   if (push !== undefined)
-    findings.push(
-      ...judgePush(pack, push.destinations, normalized).map((rule) => ({ ...rule, source: 'git' })),
-    );
-  const approval =
-    pack.commands.approval.firstMatch(forms) ?? pack.commands.approval.firstMatchText(normalized);
+    findings.push(...judgePush(pack, push.destinations, normalized).map((rule) => ({ rule, source: 'git' })));
+  // `forms.text` is the normalised segment, so this also covers matching the segment's text literally.
+  const approval = firstStrict(pack.commands.approval);
   if (approval !== undefined) {
     findings.push({
-      rule_id: 'commands.require_approval',
-      decision: 'require_approval',
-      severity: 'medium',
-      pattern: approval.pattern,
-      pack: approval.pack,
-      reason: `Matched approval-required command policy: ${approval.pattern}`,
-      segment: normalized,
+      rule: {
+        rule_id: 'commands.require_approval',
+        decision: 'require_approval',
+        severity: 'medium',
+        pattern: approval.pattern,
+        pack: approval.pack,
+        reason: `Matched approval-required command policy: ${approval.pattern}`,
+        segment: normalized,
+      },
       source: 'commands.require_approval',
     });
   }
   const worst = strictest(findings);
   if (worst !== undefined)
-    return { findings, segment: segmentOf(worst.decision, worst.rule_id), allow: undefined };
+    return { findings, segment: segmentOf(worst.rule.decision, worst.rule.rule_id), allow: undefined };
   if (isNeutral(command))
     return { findings, segment: segmentOf('allow', 'commands.neutral'), allow: undefined };
   // An allow must hold for the command as written, or for every reading of its reordered options.
@@ -398,7 +405,7 @@ function strictest(findings: readonly Finding[]): Finding | undefined {
   for (const finding of findings) {
     if (best === undefined) best = finding;
     else {
-      const byOutcome = OUTCOME_RANK[finding.decision] - OUTCOME_RANK[best.decision];
+      const byOutcome = OUTCOME_RANK[finding.rule.decision] - OUTCOME_RANK[best.rule.decision];
       const bySource = SOURCE_ORDER.indexOf(best.source) - SOURCE_ORDER.indexOf(finding.source);
       if (byOutcome > 0 || (byOutcome === 0 && bySource > 0)) best = finding;
     }
@@ -411,34 +418,29 @@ function approverFor(rule: MatchedRule): string | null {
   return rule.rule_id.startsWith('filesystem.') ? APPROVER.platformSecurity : APPROVER.repositoryOwners;
 }
 
-function verdictOf(rule: MatchedRule, segments: CommandSegment[] | null): Verdict {
+function verdictOf(rule: MatchedRule, matched: MatchedRule[], segments: CommandSegment[]): Verdict {
   return {
     decision: rule.decision,
     rule_id: rule.rule_id,
     severity: rule.severity,
     reason: rule.reason,
     approver_group: approverFor(rule),
-    matched_rules: [rule],
-    ...(segments !== null && { segments }),
+    matched_rules: matched,
+    segments,
   };
 }
 
+function sameRule(a: MatchedRule, b: MatchedRule): boolean {
+  return a.rule_id === b.rule_id && a.pattern === b.pattern && a.segment === b.segment && a.path === b.path;
+}
+
+/** The verdict of several findings: the strictest is reported; every distinct rule is listed once. */
 function combine(findings: Finding[], segments: CommandSegment[]): Verdict {
   const reported = strictest(findings);
   if (reported === undefined) throw new Error('combine() needs at least one finding');
-  const ordered = [reported, ...findings.filter((finding) => finding !== reported)];
-  const unique = ordered.filter(
-    (finding, index) =>
-      ordered.findIndex(
-        (other) =>
-          other.rule_id === finding.rule_id &&
-          other.pattern === finding.pattern &&
-          other.segment === finding.segment &&
-          other.path === finding.path,
-      ) === index,
-  );
-  return {
-    ...verdictOf(reported, segments),
-    matched_rules: unique.map(({ source: _source, ...rule }) => rule),
-  };
+  const matched: MatchedRule[] = [reported.rule];
+  for (const finding of findings) {
+    if (!matched.some((rule) => sameRule(rule, finding.rule))) matched.push(finding.rule);
+  }
+  return verdictOf(reported.rule, matched, segments);
 }

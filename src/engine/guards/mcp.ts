@@ -28,7 +28,9 @@ function rule(
   reason: string,
   pattern?: string,
 ): MatchedRule {
-  return { rule_id, decision, severity, reason, ...(pattern !== undefined && { pattern }) };
+  const rule: MatchedRule = { rule_id, decision, severity, reason };
+  if (pattern !== undefined) rule.pattern = pattern;
+  return rule;
 }
 
 /** Policy-backed MCP decision: blocked list, or unknown server while `block_unknown_servers` is on. */
