@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { EvidenceMetadataTable } from './schema';
 import type { Page, PageRequest, StoreContext } from './support';
-import { clampPage, containsPattern, fromJson, optionalString, toCount, toJson } from './support';
+import { containsPattern, fromJson, optionalString, payloadPage, toJson } from './support';
 
 /** Evidence bundle metadata (`cavra.evidence.metadata.v1`): indexed fields typed, the rest kept as given. */
 export type EvidenceMetadataRecord = {
@@ -56,8 +56,7 @@ export function createEvidenceMetadataRepository(ctx: StoreContext): EvidenceMet
         .executeTakeFirst();
       return row ? fromJson<EvidenceMetadataRecord>(row.payload) : null;
     },
-    list: async (filter = {}, pageRequest) => {
-      const { limit, offset } = clampPage(pageRequest);
+    list: (filter = {}, pageRequest) => {
       let query = ctx.db.selectFrom('evidence_metadata');
       if (filter.session_id !== undefined) {
         // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
@@ -70,18 +69,18 @@ export function createEvidenceMetadataRepository(ctx: StoreContext): EvidenceMet
       if (filter.has_approvals !== undefined) {
         query = query.where('approval_required_count', filter.has_approvals ? '>' : '=', 0);
       }
-      const counted = await query
-        .select((eb) => eb.fn.countAll<string | number>().as('total'))
-        .executeTakeFirst();
-      const rows = await query
-        .select('payload')
-        .orderBy('created_at', 'desc')
-        .orderBy('session_id', 'asc')
-        .limit(limit)
-        .offset(offset)
-        .execute();
-      const items = rows.map((row) => fromJson<EvidenceMetadataRecord>(row.payload));
-      return { items, total: toCount(counted?.total), limit, offset };
+      return payloadPage<EvidenceMetadataRecord>(
+        pageRequest,
+        () => query.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirst(),
+        ({ limit, offset }) =>
+          query
+            .select('payload')
+            .orderBy('created_at', 'desc')
+            .orderBy('session_id', 'asc')
+            .limit(limit)
+            .offset(offset)
+            .execute(),
+      );
     },
   };
 }

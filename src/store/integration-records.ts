@@ -1,6 +1,6 @@
 import type { IntegrationsTable } from './schema';
 import type { Page, PageRequest, StoreContext } from './support';
-import { clampPage, fromJson, optionalString, toCount, toJson } from './support';
+import { fromJson, optionalString, payloadPage, toJson } from './support';
 
 /** An integration (`cavra.integration.v1`): indexed fields typed, the rest kept as given. */
 export type IntegrationRecord = {
@@ -51,24 +51,18 @@ export function createIntegrationRepository(ctx: StoreContext): IntegrationRepos
         .executeTakeFirst();
       return row ? fromJson<IntegrationRecord>(row.payload) : null;
     },
-    list: async (filter = {}, pageRequest) => {
-      const { limit, offset } = clampPage(pageRequest);
+    list: (filter = {}, pageRequest) => {
       let query = ctx.db.selectFrom('integrations');
       for (const column of ['provider', 'category', 'status'] as const) {
         const value = filter[column];
         if (value !== undefined) query = query.where(column, '=', value);
       }
-      const counted = await query
-        .select((eb) => eb.fn.countAll<string | number>().as('total'))
-        .executeTakeFirst();
-      const rows = await query
-        .select('payload')
-        .orderBy('integration_id')
-        .limit(limit)
-        .offset(offset)
-        .execute();
-      const items = rows.map((row) => fromJson<IntegrationRecord>(row.payload));
-      return { items, total: toCount(counted?.total), limit, offset };
+      return payloadPage<IntegrationRecord>(
+        pageRequest,
+        () => query.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirst(),
+        ({ limit, offset }) =>
+          query.select('payload').orderBy('integration_id').limit(limit).offset(offset).execute(),
+      );
     },
   };
 }

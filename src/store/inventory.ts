@@ -1,6 +1,6 @@
 import type { InventoryPolicyRolloutsTable, InventoryRepositoriesTable } from './schema';
 import type { Page, PageRequest, StoreContext } from './support';
-import { clampPage, fromJson, optionalString, toCount, toJson } from './support';
+import { fromJson, optionalString, payloadPage, toJson } from './support';
 
 /** A repository in the inventory (`cavra.repository.v1`): indexed fields typed, the rest kept as given. */
 export type RepositoryRecord = {
@@ -80,24 +80,18 @@ function createRepositories(ctx: StoreContext): RepositoryInventory {
         .executeTakeFirst();
       return row ? fromJson<RepositoryRecord>(row.payload) : null;
     },
-    list: async (filter = {}, pageRequest) => {
-      const { limit, offset } = clampPage(pageRequest);
+    list: (filter = {}, pageRequest) => {
       let query = ctx.db.selectFrom('inventory_repositories');
       for (const column of ['owner', 'policy_pack', 'status'] as const) {
         const value = filter[column];
         if (value !== undefined) query = query.where(column, '=', value);
       }
-      const counted = await query
-        .select((eb) => eb.fn.countAll<string | number>().as('total'))
-        .executeTakeFirst();
-      const rows = await query
-        .select('payload')
-        .orderBy('repository_id')
-        .limit(limit)
-        .offset(offset)
-        .execute();
-      const items = rows.map((row) => fromJson<RepositoryRecord>(row.payload));
-      return { items, total: toCount(counted?.total), limit, offset };
+      return payloadPage<RepositoryRecord>(
+        pageRequest,
+        () => query.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirst(),
+        ({ limit, offset }) =>
+          query.select('payload').orderBy('repository_id').limit(limit).offset(offset).execute(),
+      );
     },
   };
 }
@@ -120,19 +114,18 @@ function createRollouts(ctx: StoreContext): RolloutInventory {
         .executeTakeFirst();
       return row ? fromJson<RolloutRecord>(row.payload) : null;
     },
-    list: async (filter = {}, pageRequest) => {
-      const { limit, offset } = clampPage(pageRequest);
+    list: (filter = {}, pageRequest) => {
       let query = ctx.db.selectFrom('inventory_policy_rollouts');
       for (const column of ['repository', 'policy_pack', 'state'] as const) {
         const value = filter[column];
         if (value !== undefined) query = query.where(column, '=', value);
       }
-      const counted = await query
-        .select((eb) => eb.fn.countAll<string | number>().as('total'))
-        .executeTakeFirst();
-      const rows = await query.select('payload').orderBy('rollout_id').limit(limit).offset(offset).execute();
-      const items = rows.map((row) => fromJson<RolloutRecord>(row.payload));
-      return { items, total: toCount(counted?.total), limit, offset };
+      return payloadPage<RolloutRecord>(
+        pageRequest,
+        () => query.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirst(),
+        ({ limit, offset }) =>
+          query.select('payload').orderBy('rollout_id').limit(limit).offset(offset).execute(),
+      );
     },
   };
 }

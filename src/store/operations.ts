@@ -1,6 +1,6 @@
 import type { DeliveriesTable, OperationsRecordsTable } from './schema';
 import type { Page, PageRequest, StoreContext } from './support';
-import { clampPage, fromJson, optionalString, toCount, toJson } from './support';
+import { clampPage, fromJson, optionalString, payloadPage, toJson } from './support';
 
 /**
  * An operations record: the one kernel behind rollback drills, schedules, notification plans, acknowledgements,
@@ -92,25 +92,24 @@ function createRecords(ctx: StoreContext): OperationsRecordRepository {
         .executeTakeFirst();
       return row ? fromJson<OperationsRecord>(row.payload) : null;
     },
-    list: async (filter = {}, pageRequest) => {
-      const { limit, offset } = clampPage(pageRequest);
+    list: (filter = {}, pageRequest) => {
       let query = ctx.db.selectFrom('operations_records');
       for (const column of ['kind', 'subject_id', 'state'] as const) {
         const value = filter[column];
         if (value !== undefined) query = query.where(column, '=', value);
       }
-      const counted = await query
-        .select((eb) => eb.fn.countAll<string | number>().as('total'))
-        .executeTakeFirst();
-      const rows = await query
-        .select('payload')
-        .orderBy('created_at', 'desc')
-        .orderBy('record_id', 'asc')
-        .limit(limit)
-        .offset(offset)
-        .execute();
-      const items = rows.map((row) => fromJson<OperationsRecord>(row.payload));
-      return { items, total: toCount(counted?.total), limit, offset };
+      return payloadPage<OperationsRecord>(
+        pageRequest,
+        () => query.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirst(),
+        ({ limit, offset }) =>
+          query
+            .select('payload')
+            .orderBy('created_at', 'desc')
+            .orderBy('record_id', 'asc')
+            .limit(limit)
+            .offset(offset)
+            .execute(),
+      );
     },
   };
 }
@@ -135,25 +134,24 @@ function createDeliveries(ctx: StoreContext): DeliveryRepository {
         .executeTakeFirst();
       return row ? fromJson<DeliveryRecord>(row.payload) : null;
     },
-    list: async (filter = {}, pageRequest) => {
-      const { limit, offset } = clampPage(pageRequest);
+    list: (filter = {}, pageRequest) => {
       let query = ctx.db.selectFrom('deliveries');
       for (const column of ['subject_kind', 'subject_id', 'provider', 'status'] as const) {
         const value = filter[column];
         if (value !== undefined) query = query.where(column, '=', value);
       }
-      const counted = await query
-        .select((eb) => eb.fn.countAll<string | number>().as('total'))
-        .executeTakeFirst();
-      const rows = await query
-        .select('payload')
-        .orderBy('created_at', 'desc')
-        .orderBy('delivery_id', 'asc')
-        .limit(limit)
-        .offset(offset)
-        .execute();
-      const items = rows.map((row) => fromJson<DeliveryRecord>(row.payload));
-      return { items, total: toCount(counted?.total), limit, offset };
+      return payloadPage<DeliveryRecord>(
+        pageRequest,
+        () => query.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirst(),
+        ({ limit, offset }) =>
+          query
+            .select('payload')
+            .orderBy('created_at', 'desc')
+            .orderBy('delivery_id', 'asc')
+            .limit(limit)
+            .offset(offset)
+            .execute(),
+      );
     },
     listDue: async (now, limit) => {
       // coalesce: NULLs sort first on SQLite and last on PostgreSQL; "no time set" means "due since creation".

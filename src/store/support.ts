@@ -60,3 +60,18 @@ export function optionalString(value: unknown): string | null {
 export function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/**
+ * One page of a list stored as JSON payloads: the total that matched the caller's filters and the page's
+ * records in the caller's order. `rows` receives the clamped limit and offset.
+ */
+export async function payloadPage<T>(
+  pageRequest: PageRequest | undefined,
+  count: () => Promise<{ total: string | number } | undefined>,
+  rows: (page: { limit: number; offset: number }) => Promise<{ payload: string }[]>,
+): Promise<Page<T>> {
+  const page = clampPage(pageRequest);
+  const counted = await count();
+  const items = (await rows(page)).map((row) => fromJson<T>(row.payload));
+  return { items, total: toCount(counted?.total), limit: page.limit, offset: page.offset };
+}
