@@ -31,6 +31,10 @@ export type ApprovalRecord = {
   decided_at?: string | null;
   external_ref?: string | null;
   break_glass?: boolean;
+  /** The decision's repository (indexed since migration 0004). */
+  repository?: string | null;
+  /** Break-glass follow-up review state (`review_pending`, `reviewed`); absent for ordinary approvals. */
+  review_state?: string | null;
   [field: string]: unknown;
 };
 
@@ -40,6 +44,8 @@ export type ApprovalFilter = {
   approver_group?: string;
   decision_id?: string;
   session_id?: string;
+  repository?: string;
+  review_state?: string;
 };
 
 const FILTER_COLUMNS = [
@@ -47,6 +53,8 @@ const FILTER_COLUMNS = [
   'approver_group',
   'decision_id',
   'session_id',
+  'repository',
+  'review_state',
 ] as const satisfies readonly (keyof ApprovalFilter & keyof ApprovalsTable)[];
 
 /** Approvals. State transitions are the caller's rules; the store makes them atomic. */
@@ -62,6 +70,11 @@ export interface ApprovalRepository {
    * racing on one pending request cannot both win. `false` when it is missing or its state moved on.
    */
   update(approval: ApprovalRecord, expectedState: ApprovalState): Promise<boolean>;
+  /**
+   * Pending approvals whose `expires_at` is at or before `now` (same text form: ISO-8601 UTC as the API writes
+   * it), oldest deadline first, at most `limit` (default 100): what the expiry sweeper works through.
+   */
+  listExpired(now: string, limit?: number): Promise<ApprovalRecord[]>;
 }
 
 /** The approval repository over a store context. */
@@ -117,6 +130,18 @@ export function createApprovalRepository(ctx: StoreContext): ApprovalRepository 
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
+    listExpired: async (now, limit = 100) => {
+      const rows = await ctx.db
+        .selectFrom('approvals')
+        .select('payload')
+        .where('state', '=', 'pending')
+        .where('expires_at', '<=', now)
+        .orderBy('expires_at')
+        .orderBy('approval_id')
+        .limit(clampPage({ limit }).limit)
+        .execute();
+      return rows.map((row) => fromJson<ApprovalRecord>(row.payload));
+    },
   };
 }
 
@@ -137,6 +162,8 @@ function toRow(approval: ApprovalRecord): ApprovalsTable {
     decided_at: optionalString(approval.decided_at),
     external_ref: optionalString(approval.external_ref),
     break_glass: approval.break_glass === true ? 1 : 0,
+    repository: optionalString(approval.repository),
+    review_state: optionalString(approval.review_state),
     payload: toJson(approval),
   };
 }

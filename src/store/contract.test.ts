@@ -380,6 +380,22 @@ for (const driver of drivers) {
         expect(await store.approvals.update(approval('apr_missing'), 'pending')).toBe(false);
       });
 
+      test('repository and review filters; listExpired returns pending approvals past their deadline', async () => {
+        await store.approvals.create(approval('apr_1', { repository: 'acme/api', expires_at: T(5) }));
+        await store.approvals.create(approval('apr_2', { expires_at: T(3) }));
+        await store.approvals.create(approval('apr_3', { expires_at: T(9) }));
+        await store.approvals.create(
+          approval('apr_4', { state: 'break_glass', expires_at: T(1), review_state: 'review_pending' }),
+        );
+        const ids = async (filter: Parameters<Store['approvals']['list']>[0]): Promise<string[]> =>
+          (await store.approvals.list(filter)).items.map((a) => a.approval_id);
+        expect(await ids({ repository: 'acme/api' })).toEqual(['apr_1']);
+        expect(await ids({ review_state: 'review_pending' })).toEqual(['apr_4']);
+        const expired = await store.approvals.listExpired(T(5));
+        expect(expired.map((a) => a.approval_id)).toEqual(['apr_2', 'apr_1']);
+        expect((await store.approvals.listExpired(T(5), 1)).map((a) => a.approval_id)).toEqual(['apr_2']);
+      });
+
       test('an unknown state is refused', async () => {
         const bad = { ...approval('apr_1'), state: 'rejected' } as unknown as ApprovalRecord;
         await expect(store.approvals.create(bad)).rejects.toThrow('unsupported approval state: rejected');

@@ -109,6 +109,10 @@ export type ApprovalsTable = {
   decided_at: string | null;
   external_ref: string | null;
   break_glass: number;
+  /** The decision's repository (migration 0004; null on older rows). */
+  repository: string | null;
+  /** Break-glass follow-up review: `review_pending` or `reviewed`; null for ordinary approvals (0004). */
+  review_state: string | null;
   payload: string;
 };
 
