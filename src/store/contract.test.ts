@@ -127,7 +127,8 @@ for (const driver of drivers) {
           decision_count: 3,
           blocked_count: 1,
           approval_required_count: 1,
-          evidence_refs: ['a', 'b', 'c'],
+          // The union of the decisions' refs in decision-time order (T2 before T5), whatever the arrival order.
+          evidence_refs: ['b', 'c', 'a'],
           decision_counts: { allow: 1, block: 1, require_approval: 1 },
         });
       });

@@ -64,7 +64,10 @@ export interface SessionRepository {
 /** The session repository over a store context; `now` fills timestamps a summary without decisions lacks. */
 export function createSessionRepository(ctx: StoreContext, now: () => Date): SessionRepository {
   return {
-    get: (sessionId) => read(ctx.db, sessionId),
+    get: async (sessionId) => {
+      const record = await read(ctx.db, sessionId);
+      return record === null ? null : ((await withDecisionRefs(ctx.db, [record]))[0] ?? null);
+    },
     list: async (filter = {}, pageRequest) => {
       const { limit, offset } = clampPage(pageRequest);
       let query = ctx.db.selectFrom('sessions');
@@ -82,7 +85,8 @@ export function createSessionRepository(ctx: StoreContext, now: () => Date): Ses
         .limit(limit)
         .offset(offset)
         .execute();
-      return { items: rows.map(fromRow), total: toCount(counted?.total), limit, offset };
+      const items = await withDecisionRefs(ctx.db, rows.map(fromRow));
+      return { items, total: toCount(counted?.total), limit, offset };
     },
     upsert: (input) =>
       inTransaction(ctx, async (db) => {
@@ -105,10 +109,10 @@ export function createSessionRepository(ctx: StoreContext, now: () => Date): Ses
           evidence_refs: input.evidence_refs ?? existing?.evidence_refs ?? [],
           decision_counts: existing?.decision_counts ?? {},
           // INVARIANT: counts and times come from the decisions, never from a client's claim, once there are any.
-          ...(derived === null ? {} : { ...derived, evidence_refs: existing?.evidence_refs ?? [] }),
+          ...(derived === null ? {} : { ...derived, evidence_refs: [] }),
         };
         await write(db, record);
-        return record;
+        return derived === null ? record : ((await withDecisionRefs(db, [record]))[0] ?? record);
       }),
   };
 }
@@ -145,19 +149,21 @@ export async function recordDecisionsInSessions(
 
 /**
  * The summary after `decisions` (of one session, in order), as if folded one at a time: identity fields and
- * state are kept once set, times and counts come from the decisions, refs are the ordered union.
+ * state are kept once set, times and counts come from the decisions.
+ *
+ * INVARIANT: a session with decisions stores no refs (`evidence_refs` is `[]` in its row): its refs are its
+ * decisions' refs, read from the decisions table when a summary is read ({@link withDecisionRefs}). Storing the
+ * growing union here made every decision rewrite the whole list — quadratic in the session's length.
  */
 function foldDecisions(existing: SessionRecord | null, decisions: readonly Decision[]): SessionRecord {
   // A summary posted before its first decision carries caller times, counts and refs; decisions replace them.
   const prior = existing !== null && existing.decision_count > 0 ? existing : null;
   let record: SessionRecord | null = existing;
   const counts: Record<string, number> = { ...prior?.decision_counts };
-  const refs = new Set(prior?.evidence_refs);
   for (const decision of decisions) {
     const at = decision.timestamp;
     const previous = record !== null && record.decision_count > 0 ? record : null;
     counts[decision.decision] = (counts[decision.decision] ?? 0) + 1;
-    for (const ref of decision.evidence_refs) refs.add(ref);
     record = {
       session_id: decision.session_id,
       agent_id: record?.agent_id ?? decision.agent_id,
@@ -175,7 +181,7 @@ function foldDecisions(existing: SessionRecord | null, decisions: readonly Decis
     };
   }
   if (record === null) throw new Error('foldDecisions: no decisions');
-  return { ...record, decision_counts: { ...counts }, evidence_refs: [...refs] };
+  return { ...record, decision_counts: { ...counts }, evidence_refs: [] };
 }
 
 type Derived = Pick<
@@ -195,6 +201,35 @@ async function read(db: Kysely<Database>, sessionId: string): Promise<SessionRec
     .where('session_id', '=', sessionId)
     .executeTakeFirst();
   return row ? fromRow(row) : null;
+}
+
+/**
+ * Fills `evidence_refs` of summaries that have decisions: the deduplicated union of their decisions' refs, in
+ * the order the decisions were made (`timestamp`, then id). Summaries without decisions keep the refs a caller
+ * posted. One query for the whole list.
+ */
+async function withDecisionRefs(
+  db: Kysely<Database>,
+  records: readonly SessionRecord[],
+): Promise<SessionRecord[]> {
+  const ids = records.filter((record) => record.decision_count > 0).map((record) => record.session_id);
+  if (ids.length === 0) return [...records];
+  const rows = await db
+    .selectFrom('decisions')
+    .where('session_id', 'in', ids)
+    .select(['session_id', 'payload'])
+    .orderBy('timestamp', 'asc')
+    .orderBy('decision_id', 'asc')
+    .execute();
+  const refs = new Map<string, Set<string>>(ids.map((id) => [id, new Set<string>()]));
+  for (const row of rows) {
+    const set = refs.get(row.session_id);
+    for (const ref of fromJson<Pick<Decision, 'evidence_refs'>>(row.payload).evidence_refs) set?.add(ref);
+  }
+  return records.map((record) => {
+    const set = refs.get(record.session_id);
+    return set === undefined ? record : { ...record, evidence_refs: [...set] };
+  });
 }
 
 async function deriveFromDecisions(db: Kysely<Database>, sessionId: string): Promise<Derived | null> {
