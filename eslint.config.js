@@ -19,10 +19,14 @@ const ALLOWED = {
   cli: ['engine', 'evidence', 'store', 'api', 'integrations', 'server'],
   server: ['engine', 'evidence', 'store', 'api', 'integrations'],
   console: ['engine'],
+  sandbox: ['console', 'api', 'store', 'engine', 'evidence'],
 };
+/** Layers that live outside src/ (their imports of layers read `../../src/<layer>`). */
+/** @type {Record<string, string>} */
+const LAYER_DIRS = { sandbox: 'sandbox' };
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 /** Layers that must run in a browser as well as Node: no Node built-ins. */
-const PURE = new Set(['engine', 'evidence', 'store', 'api', 'console']);
+const PURE = new Set(['engine', 'evidence', 'store', 'api', 'console', 'sandbox']);
 /** Files inside a pure layer that run on Node only: the store's Node drivers (chosen by Node callers) and test support. */
 /** @type {Record<string, string[]>} */
 const NODE_FILES = {
@@ -33,6 +37,7 @@ const NODE_FILES = {
     'src/store/drivers/node-crypto.ts',
     'src/store/contract/**',
   ],
+  sandbox: ['sandbox/node/**', 'sandbox/vite.config.ts'],
 };
 /** @type {Record<string, { name: string, message: string }[]>} extra forbidden packages per layer */
 const FORBIDDEN_PACKAGES = {
@@ -44,6 +49,12 @@ const FORBIDDEN_PACKAGES = {
 };
 /** @type {Record<string, { regex: string, message: string }[]>} extra forbidden specifiers per layer */
 const FORBIDDEN_PATTERNS = {
+  sandbox: [
+    {
+      regex: '(^|/)store/drivers/(?!sql-js$)',
+      message: 'the sandbox runs the API over the sql.js driver only (ARCHITECTURE.md).',
+    },
+  ],
   api: [
     {
       regex: '(^|/)store/drivers(/|$)',
@@ -57,8 +68,8 @@ const boundaryConfigs = Object.entries(ALLOWED).flatMap(([layer, allowed]) => {
   const forbidden = LAYERS.filter((l) => l !== layer && !allowed.includes(l));
   const patterns = [
     {
-      regex: `^\\.\\.?/(\\.\\./)*(${forbidden.join('|')})(/|$)`,
-      message: `src/${layer} may depend only on: ${allowed.join(', ') || 'nothing'} (ARCHITECTURE.md).`,
+      regex: `^\\.\\.?/(\\.\\./)*${layer in LAYER_DIRS ? '(src/)?' : ''}(${forbidden.join('|')})(/|$)`,
+      message: `${LAYER_DIRS[layer] ?? `src/${layer}`} may depend only on: ${allowed.join(', ') || 'nothing'} (ARCHITECTURE.md).`,
     },
     ...(FORBIDDEN_PATTERNS[layer] ?? []),
   ];
@@ -78,7 +89,8 @@ const boundaryConfigs = Object.entries(ALLOWED).flatMap(([layer, allowed]) => {
       ],
     },
   });
-  const layerFiles = [`src/${layer}/**/*.ts`, `src/${layer}/**/*.tsx`];
+  const dir = LAYER_DIRS[layer] ?? `src/${layer}`;
+  const layerFiles = [`${dir}/**/*.ts`, `${dir}/**/*.tsx`];
   return [
     config(layerFiles, nodeFiles, PURE.has(layer)),
     ...(nodeFiles.length > 0 ? [config(nodeFiles, [], false)] : []),
@@ -94,7 +106,10 @@ export default tseslint.config(
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { project: ['./tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./tsconfig.json', './sandbox/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
