@@ -18,6 +18,8 @@ commands:
   evidence <subcommand>             keys, checkpoints, proofs, verification, session bundles, SIEM exports
                                     of the evidence log (cavra evidence --help)
   serve                             run the API and the console on one port (npm start)
+  mcp serve                         MCP server (stdio) whose tools check commands, files, git, MCP calls
+  mcp gateway --config <file>       MCP gateway (stdio) enforcing policy on downstream MCP servers
 
 options:
   -h, --help      show help (also: cavra <command> --help)
@@ -134,3 +136,52 @@ run the inline tests (tests: section) of one pack, or of every pack. prints PASS
 what differed, then 'N passed, N failed'. exit 1 on any failure.
 `,
 } as const;
+
+export const MCP_HELP = `usage: cavra mcp <subcommand> [options]
+
+subcommands:
+  serve                        an MCP server over stdio whose tools ask CAVRA before the agent acts
+                               (check_command, check_file_read, check_file_write, check_git_operation,
+                               check_mcp_tool_call, explain_decision, policy_list, session_summary …)
+  gateway --config <file>      an MCP server over stdio in front of downstream MCP servers: every tools/call
+                               is decided, recorded, and forwarded only when allowed
+
+run 'cavra mcp <subcommand> --help' for its options. docs: docs/integrations.md (MCP)
+`;
+
+export const MCP_SERVE_HELP = `usage: cavra mcp serve [options]
+
+serve CAVRA's decision tools to an MCP client over stdio (stdout carries the protocol; messages go to
+stderr). each decision tool answers with the decision JSON (structured content) and a readable summary.
+
+options:
+  -p, --pack <id>              default pack for calls that name none (default: cavra-ai-agent-baseline)
+      --policy <file>          extra pack file (YAML or JSON); becomes the default pack
+  -m, --mode <mode>            enforce (default), audit_only, strict or break_glass, for every decision
+      --registry <file.json>   MCP trust registry {"mcp_servers": […]} for check_mcp_tool_call
+      --cwd <dir>              workspace root for resolving paths (default: current directory)
+      --record                 store every decision and append it to the evidence log
+      --db <url|path>          where --record writes (default: $CAVRA_DATABASE_URL, else .cavra/cavra.db)
+      --session-id <id>        session of decisions that name none (session_start opens a new one)
+      --agent-id <id>          agent of decisions that name none
+
+example (an MCP client's server entry):
+  {"command": "npx", "args": ["cavra", "mcp", "serve", "--record"]}
+`;
+
+export const MCP_GATEWAY_HELP = `usage: cavra mcp gateway --config <gateway.json> [--db <url|path>]
+
+front downstream MCP servers with CAVRA. their tools are listed as <server>__<tool>; every call is decided
+(policy pack and MCP trust registry), recorded as evidence, and forwarded only when allowed. a blocked call
+returns an error result with the rule; a call needing approval creates an approval (through the API when
+$CAVRA_API_URL or approvals.api_url is set, else in the local store) and answers that it is pending, or
+waits for it (approvals.mode "wait"). unknown tools, engine or store errors and crashed servers give
+error results: nothing is forwarded without a recorded decision.
+
+options:
+  -c, --config <file>          the gateway configuration (JSON; paths in it are relative to its folder)
+      --db <url|path>          evidence store (default: evidence.db of the config, $CAVRA_DATABASE_URL,
+                               else .cavra/cavra.db)
+
+configuration: docs/integrations.md (MCP gateway); example: fixtures/mcp/gateway.example.json
+`;

@@ -7,7 +7,7 @@ import { runServe } from './serve';
 
 export type { CliIo } from './io';
 
-const COMMANDS = ['evaluate', 'policy', 'evidence', 'serve', 'help'] as const;
+const COMMANDS = ['evaluate', 'policy', 'evidence', 'serve', 'mcp', 'help'] as const;
 
 /**
  * Runs the `cavra` command line in-process and returns the exit code (0 evaluated/ok, 1 validation or
@@ -41,6 +41,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return (await import('./evidence')).runEvidence(rest, io);
     case 'serve':
       return runServe(rest, io);
+    case 'mcp':
+      // Loaded on demand: only `cavra mcp …` loads the MCP SDK.
+      return (await import('./mcp')).runMcp(rest, io);
     case 'explain':
       // Alias of `cavra policy explain`.
       return runPolicy(argv, io);
