@@ -37,6 +37,8 @@ const EVALUATE_OPTIONS = {
   input: { type: 'string', short: 'i' },
   record: { type: 'boolean' },
   db: { type: 'string' },
+  daemon: { type: 'boolean' },
+  socket: { type: 'string' },
 } as const;
 
 /** The parsed flags of `evaluate`/`explain` (those of `--input` batches too). */
@@ -62,7 +64,10 @@ export async function runEvaluate(args: string[], io: CliIo): Promise<number> {
   }
   // With --record, the decisions made are collected here and recorded after the output is printed.
   const decided: Decision[] | undefined = values.record === true ? [] : undefined;
-  const code = await evaluate(io, values, positionals, decided);
+  const code =
+    values.daemon === true
+      ? await (await import('./daemon-evaluate')).evaluateViaDaemon(io, values, positionals, decided)
+      : await evaluate(io, values, positionals, decided);
   if (decided === undefined || decided.length === 0) return code;
   const { recordDecisions } = await import('./evidence-record');
   const { recorded } = await recordDecisions(io, decided, { db: values.db, json: values.json === true });
@@ -158,7 +163,7 @@ function checkMode(io: CliIo, mode: string | undefined, command: string): Policy
 }
 
 /** Builds the request of the positional form the way upstream's CLI does (reference §7), or says what is wrong. */
-function positionalRequest(positionals: string[], flags: DecisionFlags): DecisionRequest | string {
+export function positionalRequest(positionals: string[], flags: DecisionFlags): DecisionRequest | string {
   const [actionType, target, ...extra] = positionals;
   if (actionType === undefined) {
     return `missing <action_type>: use one of ${RUNTIME_ACTION_TYPES.join(', ')}, or a dotted generic type such as crm.update_record`;
