@@ -20,6 +20,10 @@ commands:
   serve                             run the API and the console on one port (npm start)
   mcp serve                         MCP server (stdio) whose tools check commands, files, git, MCP calls
   mcp gateway --config <file>       MCP gateway (stdio) enforcing policy on downstream MCP servers
+  hook claude-code|cursor           answer an agent's hook event (stdin) with allow, deny or ask
+  init claude-code|cursor           register the cavra hook in .claude/settings.json or .cursor/hooks.json
+  agent exec -- <command…>          run a command only when it is allowed (exit 126 blocked)
+  daemon start|status|stop          the engine behind a Unix socket, with its own evidence stream
 
 options:
   -h, --help      show help (also: cavra <command> --help)

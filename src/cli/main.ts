@@ -7,7 +7,18 @@ import { runServe } from './serve';
 
 export type { CliIo } from './io';
 
-const COMMANDS = ['evaluate', 'policy', 'evidence', 'serve', 'mcp', 'help'] as const;
+const COMMANDS = [
+  'evaluate',
+  'policy',
+  'evidence',
+  'serve',
+  'mcp',
+  'hook',
+  'init',
+  'agent',
+  'daemon',
+  'help',
+] as const;
 
 /**
  * Runs the `cavra` command line in-process and returns the exit code (0 evaluated/ok, 1 validation or
@@ -44,6 +55,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'mcp':
       // Loaded on demand: only `cavra mcp …` loads the MCP SDK.
       return (await import('./mcp')).runMcp(rest, io);
+    // Agent integrations, each loaded on demand (a hook runs once per tool call: it loads only its own code).
+    case 'hook':
+      return (await import('./hook')).runHook(rest, io);
+    case 'init':
+      return (await import('./init')).runInit(rest, io);
+    case 'agent':
+      return (await import('./agent')).runAgent(rest, io);
+    case 'daemon':
+      return (await import('./daemon')).runDaemon(rest, io);
     case 'explain':
       // Alias of `cavra policy explain`.
       return runPolicy(argv, io);
