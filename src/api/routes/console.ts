@@ -6,12 +6,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AuthAdapter, Principal } from '../auth';
 import { errorResponse } from '../errors';
+import { consolePermissions } from '../identity/permissions';
 import type { ApiContext } from '../router';
 import { createRouter } from '../router';
 import { errorResponses, jsonResponse } from '../schemas/common';
-
-/** The change-advisory group that may break glass (upstream §2.4). */
-const BREAK_GLASS_GROUP = 'Change Advisory Board';
 
 /** Paths (under `api_base_url`) of the endpoints this server actually serves. */
 const ENDPOINTS = {
@@ -29,6 +27,12 @@ const ENDPOINTS = {
   evidence_trust_roots: '/evidence/trust-roots',
   policy_packs: '/policy-packs',
   policy_pack_catalog: '/policy-pack-catalog',
+  agents: '/agents',
+  agent_profiles: '/agents/profiles',
+  agent_tokens: '/agents/{agent_id}/tokens',
+  mcp_servers: '/mcp/servers',
+  mcp_tool_classifications: '/mcp/tool-classifications',
+  mcp_trust: '/mcp/trust',
   console_session: '/console/session',
   console_security_boundary: '/console/security-boundary',
 } as const;
@@ -74,7 +78,21 @@ const PermissionsSchema = z.object({
   decide_approvals: z.boolean(),
   publish_policy_packs: z.boolean(),
   create_break_glass: z.boolean(),
+  approve_groups: z.array(z.string()).openapi({
+    description:
+      'Approver groups whose requests the caller may decide (`*`: any, through a repository grant)',
+  }),
+  registry_write: z.boolean().openapi({ description: 'Change agents and MCP servers, manage agent tokens' }),
+  evidence_export: z.boolean(),
 });
+
+const AgentBindingSchema = z
+  .object({
+    agent_id: z.string(),
+    token_id: z.string().nullable(),
+    via: z.enum(['agent_token', 'oidc']),
+  })
+  .openapi({ description: 'Set when the caller is a machine client acting as a registered agent' });
 
 const SessionSchema = z
   .object({
@@ -94,6 +112,7 @@ const SessionSchema = z
       }),
     ),
     permissions: PermissionsSchema,
+    agent: AgentBindingSchema.nullable(),
     operator_notes: z.array(z.string()),
   })
   .openapi('ConsoleSession');
@@ -136,7 +155,7 @@ const getSession = createRoute({
   summary: "The caller's identity and permissions",
   responses: {
     200: jsonResponse(SessionSchema, 'The session (`cavra.console.session.v1`)'),
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 503),
   },
 });
 
@@ -220,32 +239,30 @@ export function consoleRoutes({ deps, evidence }: ApiContext) {
 /** Upstream's session document for a principal (or nobody). */
 function consoleSession(auth: AuthAdapter, principal: Principal | null) {
   const isDemo = auth.mode === 'demo';
-  const groups = principal?.actor.groups ?? [];
-  const mayDecide = principal !== null && (principal.repositoryPermissions.length > 0 || groups.length > 0);
+  const isAgent = principal?.agent !== undefined;
+  const isAuthenticated = principal !== null && (!isDemo || isAgent);
   return {
     schema_version: 'cavra.console.session.v1' as const,
     product: 'CAVRA' as const,
-    mode: isDemo
-      ? ('local_or_demo' as const)
-      : principal === null
-        ? ('auth_required' as const)
-        : ('authenticated' as const),
+    mode: isAuthenticated
+      ? ('authenticated' as const)
+      : isDemo
+        ? ('local_or_demo' as const)
+        : ('auth_required' as const),
     auth_mode: auth.mode,
-    authenticated: !isDemo && principal !== null,
+    authenticated: isAuthenticated,
     auth_required: auth.isOidcConfigured,
     actor: principal?.actor ?? null,
     repository_permissions: principal?.repositoryPermissions ?? [],
-    permissions: {
-      read_activity: true,
-      read_inventory: true,
-      read_integrations: true,
-      read_evidence_metadata: true,
-      decide_approvals: mayDecide,
-      publish_policy_packs: mayDecide,
-      create_break_glass: groups.includes(BREAK_GLASS_GROUP),
-    },
+    permissions: consolePermissions(auth, principal),
+    agent: principal?.agent ?? null,
     operator_notes: isDemo
       ? DEMO_NOTES
-      : ['Console mutation endpoints require a verified OIDC actor when OIDC or RBAC is configured.'],
+      : [
+          'Console mutation endpoints require a verified OIDC actor.',
+          ...(auth.isRbacConfigured
+            ? ['Repository-scoped permissions are evaluated from CAVRA_APPROVAL_RBAC_FILE.']
+            : []),
+        ],
   };
 }
