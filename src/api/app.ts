@@ -6,11 +6,13 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { ApprovalService, createApprovalService } from './approvals/approval-service';
 import type { ApiDeps } from './deps';
 import { errorResponse, handleError } from './errors';
 import { EvidenceService } from './evidence/evidence-service';
 import type { ApiContext } from './router';
 import { createRouter } from './router';
+import { approvalRoutes } from './routes/approvals';
 import { consoleRoutes } from './routes/console';
 import { decisionRoutes } from './routes/decisions';
 import { evidenceRoutes } from './routes/evidence';
@@ -24,13 +26,18 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Where the API is mounted. */
 export const API_PREFIX = '/api';
 
-/** The app, plus the evidence service the server's checkpoint timer and the demo seed use. */
+/**
+ * The app, plus the services the server's timers (checkpoints, approval expiry), its shutdown and the demo seed
+ * use.
+ */
 export class CavraApp extends Hono {
   readonly evidence: EvidenceService;
+  readonly approvals: ApprovalService;
 
-  constructor(evidence: EvidenceService) {
+  constructor(evidence: EvidenceService, approvals: ApprovalService) {
     super();
     this.evidence = evidence;
+    this.approvals = approvals;
   }
 }
 
@@ -44,7 +51,8 @@ export function createApp(deps: ApiDeps): CavraApp {
     bundleSigner: deps.config.bundleSigner ?? 'cavra-api',
     onBackgroundError: report,
   });
-  const ctx: ApiContext = { deps, evidence };
+  const approvals = createApprovalService(deps, evidence, report);
+  const ctx: ApiContext = { deps, evidence, approvals };
   const api = createRouter();
   api.use('*', async (c, next) => {
     await next();
@@ -72,6 +80,7 @@ export function createApp(deps: ApiDeps): CavraApp {
     .route('/', sessionRoutes(ctx))
     .route('/', evidenceRoutes(ctx))
     .route('/', policyPackRoutes(ctx))
+    .route('/', approvalRoutes(ctx))
     .route('/', consoleRoutes(ctx));
   routed.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -100,7 +109,7 @@ export function createApp(deps: ApiDeps): CavraApp {
     );
   });
   routed.onError((error, c) => handleError(error, c, report));
-  const app = new CavraApp(evidence);
+  const app = new CavraApp(evidence, approvals);
   app.route(API_PREFIX, routed);
   app.onError((error, c) => handleError(error, c, report));
   return app;

@@ -6,6 +6,7 @@ import type { PolicySet } from '../engine';
 import type { CheckpointPolicy, EvidenceCrypto, EvidenceKeyPair, TrustRoot } from '../evidence';
 import type { Store } from '../store';
 import type { AuthAdapter } from './auth';
+import type { ApprovalDeps } from './approvals/approval-service';
 
 /** The server's evidence identity: the log it writes, the key it signs checkpoints and bundles with. */
 export type EvidenceSigner = {
@@ -50,6 +51,8 @@ export type ApiDeps = {
    * decision was stored). Default: nothing; the server logs them.
    */
   onBackgroundError?: (error: unknown) => void;
+  /** Approval routing, notifications and TTL; default: upstream's routing rules, no notifications, 24 h. */
+  approvals?: ApprovalDeps;
 };
 
 /** 12 hex characters from the Web Crypto CSPRNG (present in browsers and Node ≥ 19). */

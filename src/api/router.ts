@@ -1,11 +1,12 @@
 /** The sub-app factory every resource uses: an OpenAPI-aware Hono whose validation failures are 400s naming the field. */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { ApprovalService } from './approvals/approval-service';
 import type { ApiDeps } from './deps';
 import { validationError } from './errors';
 import type { EvidenceService } from './evidence/evidence-service';
 
 /** What route modules are built from: the deps and the services made of them. */
-export type ApiContext = { deps: ApiDeps; evidence: EvidenceService };
+export type ApiContext = { deps: ApiDeps; evidence: EvidenceService; approvals: ApprovalService };
 
 /** A new resource router. */
 export function createRouter(): OpenAPIHono {

@@ -19,7 +19,15 @@ const postDecision = createRoute({
   summary: 'Decide an agent action, store the decision and append it to the evidence log',
   request: { body: jsonBody(DecisionRequestSchema, 'The action to decide') },
   responses: {
-    201: jsonResponse(DecisionSchema, 'The stored decision (`cavra.decision.v1`)'),
+    201: {
+      ...jsonResponse(DecisionSchema, 'The stored decision (`cavra.decision.v1`)'),
+      headers: {
+        'x-cavra-approval-id': {
+          description: 'For `require_approval`: the approval created for it (`GET /approvals/{approval_id}`)',
+          schema: { type: 'string' },
+        },
+      },
+    },
     ...errorResponses(400, 409, 413, 415, 500),
   },
 });
@@ -57,12 +65,17 @@ const getDecision = createRoute({
 });
 
 /** The decisions sub-app. */
-export function decisionRoutes({ deps, evidence }: ApiContext) {
+export function decisionRoutes({ deps, evidence, approvals }: ApiContext) {
   return createRouter()
     .openapi(postDecision, async (c) => {
       const decided = decideRequest(deps, c.req.valid('json'));
       if (!decided.ok) return c.json(decided.error, 400);
       await evidence.recordDecision(decided.decision);
+      if (decided.decision.decision === 'require_approval') {
+        // Its approval, routed by the routing rules (docs/decisions/0012-approvals.md).
+        const approval = await approvals.createForDecision(decided.decision);
+        if (approval !== null) c.header('x-cavra-approval-id', approval.approval_id);
+      }
       return c.json(decided.decision, 201);
     })
     .openapi(evaluate, (c) => {
