@@ -55,7 +55,8 @@ test('Before the Agent Acts in Enforce mode: 4 blocked, 1 approval (Platform Sec
     'filesystem.write.require_approval',
     'commands.allow',
     'commands.block',
-    'mcp.server.trust.block_unknown',
+    // With a trust registry (the seed has one) an unregistered server is the registry's verdict.
+    'mcp.registry.unknown',
     'git.protected_branch.block_direct_push',
     'git.pull_request.allow_with_attestation',
   ]);
@@ -146,4 +147,36 @@ test('reset restores the seed', async () => {
   expect(sandbox.origin()).toBe('seed');
   expect(await count()).toBeGreaterThan(1900);
   expect(await count()).toBeLessThan(before);
+});
+
+test('the seed holds approvals in every state, and Platform Security (not a developer) approves a pending IAM change', async () => {
+  await sandbox.reset();
+  type Approval = {
+    approval_id: string;
+    state: string;
+    approver_group: string;
+    review_state?: string | null;
+  };
+  const states = new Set<string>();
+  for (const state of ['pending', 'approved', 'denied', 'expired', 'break_glass']) {
+    const page = await api.get<Page<Approval>>('/approvals', { state, limit: 5 });
+    if (page.total > 0) states.add(state);
+  }
+  expect([...states].sort()).toEqual(['approved', 'break_glass', 'denied', 'expired', 'pending']);
+  const { decisions } = await play(BEFORE_THE_AGENT_ACTS, 'enforce');
+  const iam = await api.get<Page<Approval>>('/approvals', {
+    decision_id: decisions[1]?.decision_id,
+    limit: 1,
+  });
+  const approval = iam.items[0];
+  expect(approval?.state).toBe('pending');
+  sandbox.setPersona('developer');
+  await expect(
+    api.post(`/approvals/${approval?.approval_id ?? ''}/approve`, { reason: 'looks fine to me' }),
+  ).rejects.toMatchObject({ status: 403 });
+  sandbox.setPersona('platform-security');
+  const approved = await api.post<Approval>(`/approvals/${approval?.approval_id ?? ''}/approve`, {
+    reason: 'reviewed the role diff: least privilege kept',
+  });
+  expect(approved.state).toBe('approved');
 });

@@ -55,17 +55,16 @@ export const PERSONAS: readonly Persona[] = [
   persona(
     'platform-security',
     'Platform Security approver',
-    'Approves or denies requests routed to Platform Security.',
+    'Approves or denies requests routed to Platform Security, IAM, Cloud Security, AI Governance and repository owners.',
     'priya.sec@sandbox.example',
     ['Platform Security'],
-    [
-      {
-        repository: '*',
-        approver_group: 'Platform Security',
-        actions: ['approved', 'denied', 'expired'],
-        groups: ['Platform Security'],
-      },
-    ],
+    // The RBAC grants a security team typically holds: its own queue plus IAM, cloud and MCP trust changes.
+    ['Platform Security', 'IAM', 'Cloud Security', 'AI Governance', 'Repository Owners'].map((group) => ({
+      repository: '*',
+      approver_group: group,
+      actions: ['approved', 'denied', 'expired'],
+      groups: ['Platform Security'],
+    })),
   ),
   persona(
     'cab',

@@ -32,16 +32,16 @@ export interface SandboxRuntime {
   /** A `fetch` for the console: `/api/*` goes to the in-page API, anything else to the network. */
   readonly fetch: typeof fetch;
   readonly personas: readonly Persona[];
-  persona(): Persona;
-  setPersona(id: PersonaId): void;
+  readonly persona: () => Persona;
+  readonly setPersona: (id: PersonaId) => void;
   /** Called after a persona change or a reset (the console refetches). Returns an unsubscribe function. */
-  subscribe(listener: () => void): () => void;
-  origin(): SandboxOrigin;
-  backend(): SandboxBackend;
+  readonly subscribe: (listener: () => void) => () => void;
+  readonly origin: () => SandboxOrigin;
+  readonly backend: () => SandboxBackend;
   /** Restores the seed and forgets the saved session. */
-  reset(): Promise<void>;
+  readonly reset: () => Promise<void>;
   /** Saves now (pending delayed saves included). */
-  flush(): Promise<void>;
+  readonly flush: () => Promise<void>;
 }
 
 const API_PATH = /^\/api(\/|$)/;

@@ -1,0 +1,29 @@
+/**
+ * The static sandbox (issue 6): the console plus the in-browser backend, built to dist/sandbox. `base: './'`
+ * keeps asset URLs relative (GitHub Pages project sites serve it from a sub-path); hash routing needs no
+ * server fallback (decision 0022).
+ */
+import { readFileSync } from 'node:fs';
+import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+export default defineConfig({
+  root: import.meta.dirname,
+  base: './',
+  plugins: [react(), tailwindcss()],
+  define: { __CAVRA_VERSION__: JSON.stringify(`${version}-sandbox`) },
+  // The seed is a gzip file the page inflates itself; keep it an asset, never inline it.
+  assetsInclude: ['**/*.gz'],
+  build: {
+    outDir: '../dist/sandbox',
+    emptyOutDir: true,
+    sourcemap: false,
+    assetsInlineLimit: 0,
+    chunkSizeWarningLimit: 1200,
+  },
+});
