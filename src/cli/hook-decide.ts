@@ -32,6 +32,9 @@ export type AgentFlags = SetupFlags & {
 /** Where a decision came from (for evidence: the API records its own). */
 export type DecisionSource = 'api' | 'daemon' | 'local';
 
+/** A decision, where it came from, and the approval the API opened for it (if any). */
+export type AgentDecision = { decision: Decision; source: DecisionSource; approvalId?: string | undefined };
+
 /** Lets tests replace the in-process engine (e.g. one that throws). */
 export type EngineFn = (request: DecisionRequest, io: CliIo, flags: SetupFlags) => Outcome<Decision>;
 
@@ -65,11 +68,11 @@ export async function decideForAgent(
   request: DecisionRequest,
   flags: AgentFlags,
   engine: EngineFn = localEngine,
-): Promise<Outcome<{ decision: Decision; source: DecisionSource }>> {
+): Promise<Outcome<AgentDecision>> {
   const api = remoteApi(io);
   if (api !== undefined) {
     const posted = await postDecision(api, request);
-    return posted.ok ? { ok: true, value: { decision: posted.value, source: 'api' } } : posted;
+    return posted.ok ? { ok: true, value: { ...posted.value, source: 'api' } } : posted;
   }
   if (flags['no-daemon'] !== true) {
     const fromDaemon = await askTheDaemon(io, request, flags.socket);
@@ -84,7 +87,7 @@ async function askTheDaemon(
   io: CliIo,
   request: DecisionRequest,
   socketFlag: string | undefined,
-): Promise<Outcome<{ decision: Decision; source: DecisionSource }> | undefined> {
+): Promise<Outcome<AgentDecision> | undefined> {
   const signed = withRunnerAuth(io, { ...request });
   if (!signed.ok) return signed;
   try {
@@ -104,11 +107,12 @@ async function askTheDaemon(
  */
 export async function verdictWithApprovals(
   io: CliIo,
-  decision: Decision,
+  decided: AgentDecision,
   flags: AgentFlags,
   onError: FailureAnswer,
   requestedBy: string,
 ): Promise<HookVerdict> {
+  const { decision } = decided;
   const verdict = verdictFor(decision);
   if (verdict.permission !== 'ask' || (flags.approvals ?? 'local') === 'local') return verdict;
   const api = remoteApi(io);
@@ -121,6 +125,7 @@ export async function verdictWithApprovals(
     waitMs: waitSeconds * 1000,
     pollMs: Number.isFinite(pollMs) && pollMs > 0 ? pollMs : 1000,
     requestedBy,
+    approvalId: decided.approvalId,
   });
   if (!outcome.ok) return failureVerdict(outcome.message, onError);
   return approvalVerdict(decision, outcome.value);

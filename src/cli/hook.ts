@@ -160,5 +160,5 @@ export async function decideAndRecord(
       );
     }
   }
-  return verdictWithApprovals(io, decision, flags, onError, requestedBy);
+  return verdictWithApprovals(io, decided.value, flags, onError, requestedBy);
 }

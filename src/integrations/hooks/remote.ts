@@ -25,8 +25,15 @@ export type ApprovalOutcome = {
 };
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-/** Approval states that end the wait. */
-const SETTLED = new Set(['approved', 'denied', 'expired', 'rejected', 'cancelled']);
+/** Approval states that let the action run (every state but `pending` ends the wait). */
+const GRANTED = new Set(['approved', 'break_glass']);
+
+/** Whether an approval in this state lets the action run (approved, or approved through break glass). */
+export function isGranted(state: string): boolean {
+  return GRANTED.has(state);
+}
+
+type Answer = { body: unknown; headers: Headers };
 
 /** `http://host:port/api/<path>` from a base URL with or without `/api`. */
 export function apiUrl(api: RemoteApi, path: string): string {
@@ -39,7 +46,7 @@ async function call(
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
-): Promise<Mapped<unknown>> {
+): Promise<Mapped<Answer>> {
   const url = apiUrl(api, path);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -74,7 +81,7 @@ async function call(
     const said = typeof detail === 'string' ? `: ${detail}` : '';
     return { ok: false, message: `${method} ${url} answered ${response.status}${said}` };
   }
-  return { ok: true, value: parsed };
+  return { ok: true, value: { body: parsed, headers: response.headers } };
 }
 
 /** Whether a JSON value has the fields a hook acts on; the API's own schema vouches for the rest. */
@@ -88,13 +95,23 @@ export function isDecision(value: unknown): value is Decision {
   );
 }
 
-/** `POST /api/decisions`: the server decides with its packs and records the decision as evidence. */
-export async function postDecision(api: RemoteApi, request: DecisionRequest): Promise<Mapped<Decision>> {
+/** A decision the API stored; `approvalId` when the API opened its approval (`x-cavra-approval-id`). */
+export type PostedDecision = { decision: Decision; approvalId?: string | undefined };
+
+/**
+ * `POST /api/decisions`: the server decides with its packs, records the decision as evidence and, for
+ * require_approval, opens the approval itself.
+ */
+export async function postDecision(
+  api: RemoteApi,
+  request: DecisionRequest,
+): Promise<Mapped<PostedDecision>> {
   const answer = await call(api, 'POST', '/decisions', request);
   if (!answer.ok) return answer;
-  if (!isDecision(answer.value))
+  if (!isDecision(answer.value.body))
     return { ok: false, message: 'POST /api/decisions did not answer a decision' };
-  return { ok: true, value: answer.value };
+  const approvalId = answer.value.headers.get('x-cavra-approval-id') ?? undefined;
+  return { ok: true, value: { decision: answer.value.body, approvalId } };
 }
 
 /**
@@ -104,26 +121,32 @@ export async function postDecision(api: RemoteApi, request: DecisionRequest): Pr
 export async function awaitApproval(
   api: RemoteApi,
   decision: Decision,
-  options: { waitMs: number; pollMs: number; requestedBy: string; sleep?: (ms: number) => Promise<void> },
+  options: {
+    waitMs: number;
+    pollMs: number;
+    requestedBy: string;
+    /** An approval the API already opened for this decision (then none is created). */
+    approvalId?: string | undefined;
+    sleep?: (ms: number) => Promise<void>;
+  },
 ): Promise<Mapped<ApprovalOutcome>> {
-  const created = await call(api, 'POST', '/approvals', {
-    decision,
-    requested_by: options.requestedBy,
-    ...(decision.approver_group !== null && { approver_group: decision.approver_group }),
-  });
+  const created =
+    options.approvalId === undefined
+      ? await call(api, 'POST', '/approvals', { decision, requested_by: options.requestedBy })
+      : await call(api, 'GET', `/approvals/${encodeURIComponent(options.approvalId)}`);
   if (!created.ok) return created;
-  const first = readApproval(created.value);
-  if (first === undefined) return { ok: false, message: 'POST /api/approvals did not answer an approval' };
+  const first = readApproval(created.value.body);
+  if (first === undefined) return { ok: false, message: 'the API did not answer an approval' };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
   const deadline = Date.now() + options.waitMs;
   let current = first;
-  while (!SETTLED.has(current.state)) {
+  while (current.state === 'pending') {
     const left = deadline - Date.now();
     if (left <= 0) return { ok: true, value: { approvalId: current.approvalId, state: 'timeout' } };
     await sleep(Math.min(options.pollMs, left));
     const read = await call(api, 'GET', `/approvals/${encodeURIComponent(current.approvalId)}`);
     if (!read.ok) return read;
-    const next = readApproval(read.value);
+    const next = readApproval(read.value.body);
     if (next === undefined)
       return { ok: false, message: 'GET /api/approvals/{id} did not answer an approval' };
     current = next;

@@ -4,6 +4,7 @@
  */
 import type { Decision } from '../../engine';
 import type { HookPermission, HookVerdict } from './event';
+import { isGranted } from './remote';
 
 /** What a hook answers when it could not decide: `deny` (default) or `ask`. Never allow. */
 export type FailureAnswer = Extract<HookPermission, 'deny' | 'ask'>;
@@ -57,7 +58,7 @@ export function approvalVerdict(
   decision: Decision,
   outcome: { state: string; approvalId: string; actor?: string | undefined; reason?: string | undefined },
 ): HookVerdict {
-  if (outcome.state === 'approved') {
+  if (isGranted(outcome.state)) {
     const by = outcome.actor === undefined ? '' : ` by ${outcome.actor}`;
     return {
       permission: 'allow',
