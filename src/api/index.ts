@@ -4,8 +4,12 @@
  */
 export { API_PREFIX, CavraApp, MAX_BODY_BYTES, createApp } from './app';
 export {
+  AGENT_TOKEN_PREFIX,
   DEMO_GROUPS,
   createDemoAuth,
+  createOidcAuth,
+  type AgentBinding,
+  type OidcAuthOptions,
   type Actor,
   type AuthAdapter,
   type AuthMode,
@@ -14,6 +18,8 @@ export {
   type Principal,
   type RepositoryPermission,
 } from './auth';
+export { parseOidcConfig, OIDC_ALGORITHMS, type OidcConfig } from './identity/oidc-config';
+export { parseRbacConfig, type RbacConfig } from './identity/rbac';
 export { webRandomHex12, type ApiConfig, type ApiDeps, type EvidenceSigner } from './deps';
 export { ApiError, errorBody, type ErrorBody, type ErrorStatus, type FieldIssue } from './errors';
 export { EvidenceService, type BundleArchive, type LogVerification } from './evidence/evidence-service';

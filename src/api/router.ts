@@ -4,9 +4,18 @@ import type { ApprovalService } from './approvals/approval-service';
 import type { ApiDeps } from './deps';
 import { validationError } from './errors';
 import type { EvidenceService } from './evidence/evidence-service';
+import type { IdentityServices } from './identity/services';
 
-/** What route modules are built from: the deps and the services made of them. */
-export type ApiContext = { deps: ApiDeps; evidence: EvidenceService; approvals: ApprovalService };
+/**
+ * What route modules are built from: the deps (whose `auth` already checks agent tokens) and the services
+ * made of them.
+ */
+export type ApiContext = {
+  deps: ApiDeps;
+  evidence: EvidenceService;
+  identity: IdentityServices;
+  approvals: ApprovalService;
+};
 
 /** A new resource router. */
 export function createRouter(): OpenAPIHono {

@@ -20,6 +20,7 @@ test('defaults: port 8787 on loopback, SQLite in .cavra/, checkpoints every 100 
       logId: undefined,
       checkpointPolicy: { everyEntries: 100, everySeconds: 60 },
       ignored: [],
+      approvals: { sweepSeconds: 60 },
     },
   });
 });
@@ -35,7 +36,7 @@ test('flags win over the environment; upstream variable names are read', () => {
       CAVRA_EVIDENCE_SIGNING_KEY_FILE: 'keys/k.pem',
       CAVRA_EVIDENCE_LOG_ID: 'acme-prod',
       CAVRA_EVIDENCE_CHECKPOINT_ENTRIES: '500',
-      CAVRA_APPROVAL_ROUTING_FILE: 'routing.yaml',
+      CAVRA_APPROVAL_SWEEP_SECONDS: '30',
     },
     '/srv',
   );
@@ -51,7 +52,8 @@ test('flags win over the environment; upstream variable names are read', () => {
       keyFile: '/srv/keys/k.pem',
       logId: 'acme-prod',
       checkpointPolicy: { everyEntries: 500, everySeconds: 60 },
-      ignored: ['CAVRA_APPROVAL_ROUTING_FILE'],
+      ignored: [],
+      approvals: { sweepSeconds: 30 },
     },
   });
 });
@@ -59,9 +61,20 @@ test('flags win over the environment; upstream variable names are read', () => {
 test.each([
   [
     { CAVRA_APPROVAL_OIDC_CONFIG: 'oidc.yaml' },
-    /CAVRA_APPROVAL_OIDC_CONFIG is set, but this build does not enforce/,
+    /CAVRA_APPROVAL_OIDC_CONFIG: cannot read \/oidc.yaml \(ENOENT\)/,
   ],
-  [{ CAVRA_APPROVAL_RBAC_FILE: 'rbac.yaml' }, /CAVRA_APPROVAL_RBAC_FILE is set/],
+  [
+    { CAVRA_APPROVAL_OIDC_CONFIG: '{"issuer":"https://login.example","jwks_uri":"https://login.example/k"}' },
+    /CAVRA_APPROVAL_OIDC_CONFIG \(inline JSON\) is invalid: field 'audience'/,
+  ],
+  [
+    { CAVRA_APPROVAL_RBAC_FILE: 'rbac.yaml' },
+    /CAVRA_APPROVAL_RBAC_FILE is set without CAVRA_APPROVAL_OIDC_CONFIG/,
+  ],
+  [
+    { CAVRA_APPROVAL_ROUTING_FILE: 'routing.yaml' },
+    /CAVRA_APPROVAL_ROUTING_FILE names \/routing.yaml, which cannot be read/,
+  ],
   [{ PORT: 'http' }, /--port \(or PORT\) must be a whole number from 0 to 65535, got 'http'/],
   [{ PORT: '70000' }, /must be a whole number from 0 to 65535/],
   [

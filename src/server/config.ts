@@ -6,6 +6,8 @@
 import { resolve } from 'node:path';
 import type { CheckpointPolicy } from '../evidence';
 import { parseStoreTarget, type StoreTarget } from '../store/drivers/open';
+import { readApprovalSettings, type ApprovalSettings } from './approval-config';
+import { readAuthSettings, type AuthSettings } from './auth-config';
 
 /** Flags of `cavra serve`. */
 export type ServeFlags = { port?: string; host?: string; db?: string; seed: boolean };
@@ -26,28 +28,28 @@ export type ServerConfig = {
   checkpointPolicy: CheckpointPolicy;
   /** Set variables this build does not act on yet (reported at start-up). */
   ignored: string[];
+  /** OIDC and RBAC (`CAVRA_APPROVAL_OIDC_CONFIG`, `CAVRA_APPROVAL_RBAC_FILE`); absent: demo mode. */
+  auth?: AuthSettings;
+  /** Routing, notifications and the expiry sweep (`CAVRA_APPROVAL_ROUTING_FILE`, `…_PROVIDER_CONFIG`, `…_SWEEP_SECONDS`). */
+  approvals: ApprovalSettings;
 };
 
 /** Defaults: port 8787, loopback only (demo mode has no authentication), checkpoints every 100 entries or 60 s. */
 export const DEFAULTS = { port: 8787, host: '127.0.0.1', everyEntries: 100, everySeconds: 60 } as const;
 
 /**
- * Reads the configuration. Fails on anything it cannot honour: a bad number, or OIDC/RBAC configuration this
- * build cannot enforce yet (running in demo mode while the operator believes OIDC is on would be silent).
+ * Reads the configuration. Fails on anything it cannot honour: a bad number, an OIDC or RBAC file that is
+ * unreadable or invalid (running with less protection than configured would be silent), RBAC without OIDC.
  */
 export function readServerConfig(
   flags: ServeFlags,
   env: Record<string, string | undefined>,
   cwd: string,
 ): { ok: true; config: ServerConfig } | { ok: false; message: string } {
-  for (const name of ['CAVRA_APPROVAL_OIDC_CONFIG', 'CAVRA_APPROVAL_RBAC_FILE']) {
-    if (nonEmpty(env[name]) !== undefined) {
-      return {
-        ok: false,
-        message: `${name} is set, but this build does not enforce OIDC or RBAC yet: unset it to run in demo mode (no authentication, loopback only), or use a build with OIDC support`,
-      };
-    }
-  }
+  const auth = readAuthSettings(env, cwd);
+  if (!auth.ok) return auth;
+  const approvals = readApprovalSettings(env, cwd);
+  if (!approvals.ok) return approvals;
   const port = integer(flags.port ?? nonEmpty(env['PORT']), DEFAULTS.port, 0, 65535, '--port (or PORT)');
   const everyEntries = integer(
     nonEmpty(env['CAVRA_EVIDENCE_CHECKPOINT_ENTRIES']),
@@ -92,8 +94,9 @@ export function readServerConfig(
       trustRootsFile: optionalPath(env['CAVRA_EVIDENCE_TRUST_ROOTS'], cwd),
       logId,
       checkpointPolicy: { everyEntries: everyEntries.value, everySeconds: everySeconds.value },
-      ignored:
-        nonEmpty(env['CAVRA_APPROVAL_ROUTING_FILE']) === undefined ? [] : ['CAVRA_APPROVAL_ROUTING_FILE'],
+      ignored: [],
+      approvals: approvals.value,
+      ...(auth.value !== undefined && { auth: auth.value }),
     },
   };
 }

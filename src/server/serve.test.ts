@@ -109,12 +109,10 @@ test('a restart keeps the data and the key, and the log still verifies with no u
   expect(await stop(server)).toBe(0);
 }, 60_000);
 
-test('start-up refuses what it cannot honour: OIDC configured (exit 2), a busy port (exit 1)', async () => {
+test('start-up refuses what it cannot honour: an unreadable OIDC config (exit 2), a busy port (exit 1)', async () => {
   await expect(
     serve(['--port', '0', '--db', db], { CAVRA_APPROVAL_OIDC_CONFIG: '/etc/cavra/oidc.yaml' }),
-  ).rejects.toThrow(
-    /exited with 2:\ncavra: CAVRA_APPROVAL_OIDC_CONFIG is set, but this build does not enforce OIDC/,
-  );
+  ).rejects.toThrow(/exited with 2:\ncavra: CAVRA_APPROVAL_OIDC_CONFIG: cannot read \/etc\/cavra\/oidc.yaml/);
   const first = await serve(['--port', '0', '--db', join(dir, 'other.db'), '--no-seed']);
   expect(first.output()).toContain('not seeded (--no-seed)');
   const port = new URL(first.url).port;

@@ -9,12 +9,22 @@ import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
-import { ApiError, createApp, createDemoAuth, seedDemoData, type ApiDeps, type SeedReport } from '../api';
+import {
+  ApiError,
+  createApp,
+  createDemoAuth,
+  createOidcAuth,
+  seedDemoData,
+  type ApiDeps,
+  type SeedReport,
+} from '../api';
 import type { PolicySet } from '../engine';
 import { logOrigin, type EvidenceCrypto } from '../evidence';
 import type { Store } from '../store';
 import { nodeCrypto } from '../store/drivers/node-crypto';
 import { openStore } from '../store/drivers/open';
+import { sweepExpiredApprovals } from '../api/approvals/approval-service';
+import { approvalLine } from './approval-config';
 import { describeDatabase, type ServerConfig } from './config';
 import { consoleApp, isConsoleBuilt } from './console-static';
 import { loadSigningKey, type LoadedKey } from './keys';
@@ -75,7 +85,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       },
       clock: now,
       randomHex12: () => randomBytes(6).toString('hex'),
-      auth: createDemoAuth(),
+      auth:
+        config.auth === undefined
+          ? createDemoAuth()
+          : createOidcAuth(config.auth.oidc, {
+              fetch: (input, init) => fetch(input, init),
+              clock: now,
+              ...(config.auth.rbac !== undefined && { rbac: config.auth.rbac }),
+            }),
       config: {
         version: options.version,
         corsOrigins: config.corsOrigins,
@@ -83,6 +100,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         databaseLabel: store.dialect,
       },
       onBackgroundError: reportError,
+      approvals: {
+        ...(config.approvals.routing !== undefined && { routing: config.approvals.routing }),
+        ...(config.approvals.notifications !== undefined && {
+          notifications: config.approvals.notifications,
+        }),
+      },
     };
     const app = createApp(deps);
     const seeded = config.seed
@@ -100,13 +123,23 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       app.evidence.checkpointIfDue().catch(reportError);
     }, config.checkpointPolicy.everySeconds * 1000);
     timer.unref();
+    // Pending approvals past their deadline become `expired` (and are logged) even when nobody touches them.
+    const sweep = (): void => {
+      sweepExpiredApprovals(app, now()).catch(reportError);
+    };
+    sweep();
+    const sweeper = setInterval(sweep, config.approvals.sweepSeconds * 1000);
+    sweeper.unref();
     for (const line of startupLines(options, { url, origin, key, seeded })) log(line);
     return {
       url,
       port,
       close: async () => {
         clearInterval(timer);
+        clearInterval(sweeper);
         await stopListening(server);
+        // Notifications already under way get the same grace as requests in flight.
+        await Promise.race([app.approvals.settled(), delay(SHUTDOWN_GRACE_MS)]);
         try {
           const last = await app.evidence.checkpoint();
           if (last.isNew) log(`signed a last checkpoint at tree size ${last.checkpoint.tree_size}`);
@@ -177,6 +210,12 @@ function stopListening(server: Server): Promise<void> {
   });
 }
 
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+}
+
 function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return 'localhost';
   return host.includes(':') ? `[${host}]` : host;
@@ -201,17 +240,18 @@ function startupLines(
       ? config.seed
         ? 'existing data kept (the demo data is only seeded into an empty database)'
         : 'not seeded (--no-seed)'
-      : `seeded demo data: ${seeded.sessions} sessions, ${seeded.decisions} decisions, ${seeded.checkpoints} checkpoints`;
+      : `seeded demo data: ${seeded.sessions} sessions, ${seeded.decisions} decisions, ${seeded.checkpoints} checkpoints, ${seeded.registry.agents} agents, ${seeded.registry.mcp_servers} MCP servers`;
   const lines = [
     `CAVRA ${options.version} listening on ${url}`,
     `  api       ${url}/api  (OpenAPI 3.1: ${url}/api/openapi.json)`,
     `  console   ${isConsoleBuilt(options.consoleDir) ? `${url}/` : `not built yet (${url}/ says so and links the API)`}`,
     `  database  ${describeDatabase(config.database)}; ${seedLine}`,
-    '  auth      demo mode — no OIDC configured: every caller acts as the demo operator',
+    authLine(config),
     `  evidence  log ${origin}, signing key ${key.key.keyId} (${keyWhere}); checkpoints every ${config.checkpointPolicy.everyEntries} entries or ${config.checkpointPolicy.everySeconds} s`,
     `  policies  ${policies.packs.size} packs, default ${policies.defaultPack}`,
+    approvalLine(config.approvals),
   ];
-  if (!isLoopback(config.host)) {
+  if (config.auth === undefined && !isLoopback(config.host)) {
     lines.push(
       `WARNING: demo mode on ${config.host}: anyone who can reach this port acts as the demo operator. Bind to 127.0.0.1 or configure OIDC before exposing it.`,
     );
@@ -223,4 +263,19 @@ function startupLines(
   }
   lines.push('press Ctrl-C to stop');
   return lines;
+}
+
+/** The start-up line saying how callers are authenticated. */
+function authLine(config: ServerConfig): string {
+  const { auth } = config;
+  if (auth === undefined)
+    return '  auth      demo mode — no OIDC configured: every caller acts as the demo operator';
+  const keys = auth.oidc.keys;
+  const keySource =
+    keys.kind === 'static' ? `a static JWKS (${keys.jwks.keys.length} keys)` : `${keys.kind} ${keys.url}`;
+  const rbac =
+    auth.rbac === undefined
+      ? 'no RBAC file'
+      : `RBAC ${auth.rbacSource ?? ''} (${auth.rbac.repositoryPermissions.length} repository grants)`;
+  return `  auth      OIDC — issuer ${auth.oidc.issuer}, audience ${auth.oidc.audiences.join(', ')}, keys from ${keySource}; ${rbac}; agent tokens accepted`;
 }

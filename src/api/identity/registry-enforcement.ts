@@ -120,15 +120,15 @@ export function agentRegistryRule(decision: Decision, agent: AgentRecord | undef
 }
 
 /**
- * Applies the agent's registration to a decision: a block replaces the outcome; an approval requirement
- * replaces softer outcomes and is recorded beside a stricter one. Returns the decision unchanged when no rule
+ * Applies the agent's registration to a decision: a block replaces the outcome and becomes its rule; an
+ * approval requirement replaces softer outcomes and is recorded beside a stricter one. Returns the decision unchanged when no rule
  * applies (the common case costs one map lookup).
  */
 export function enforceAgentRegistry(decision: Decision, snapshot: RegistrySnapshot): Decision {
   const rule = agentRegistryRule(decision, snapshot.agents.get(decision.agent_id));
   if (rule === null) return decision;
-  const isStricter =
-    rule.decision === 'block' ? decision.decision !== 'block' : SOFTER_THAN_APPROVAL.has(decision.decision);
+  // A registry block is always the primary reason (the agent may not act at all, whatever the policy says).
+  const isStricter = rule.decision === 'block' || SOFTER_THAN_APPROVAL.has(decision.decision);
   if (!isStricter) return { ...decision, matched_rules: [...decision.matched_rules, rule] };
   return {
     ...decision,

@@ -3,8 +3,8 @@
  * only decides (playgrounds, previews); `GET /decisions[/{decision_id}]` reads what was stored.
  */
 import { createRoute } from '@hono/zod-openapi';
-import { decideRequest } from '../decide';
 import { errorResponse } from '../errors';
+import { decideAs, decidedAsFailure } from '../identity/decide-as';
 import type { ApiContext } from '../router';
 import { createRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, pageOf, pathParam } from '../schemas/common';
@@ -28,7 +28,7 @@ const postDecision = createRoute({
         },
       },
     },
-    ...errorResponses(400, 409, 413, 415, 500),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 500, 503),
   },
 });
 
@@ -42,7 +42,7 @@ const evaluate = createRoute({
   request: { body: jsonBody(DecisionRequestSchema, 'The action to decide') },
   responses: {
     200: jsonResponse(DecisionSchema, 'The decision (not stored)'),
-    ...errorResponses(400, 413, 415),
+    ...errorResponses(400, 401, 403, 413, 415, 503),
   },
 });
 
@@ -65,11 +65,12 @@ const getDecision = createRoute({
 });
 
 /** The decisions sub-app. */
-export function decisionRoutes({ deps, evidence, approvals }: ApiContext) {
+export function decisionRoutes({ deps, evidence, approvals, identity }: ApiContext) {
   return createRouter()
     .openapi(postDecision, async (c) => {
-      const decided = decideRequest(deps, c.req.valid('json'));
-      if (!decided.ok) return c.json(decided.error, 400);
+      // The caller's identity and the registry (docs/decisions/0014-identity-and-tokens.md).
+      const decided = await decideAs({ deps, identity }, c.req.raw, c.req.valid('json'), { isStored: true });
+      if (!decided.ok) return decidedAsFailure(c, decided);
       await evidence.recordDecision(decided.decision);
       if (decided.decision.decision === 'require_approval') {
         // Its approval, routed by the routing rules (docs/decisions/0012-approvals.md).
@@ -78,9 +79,9 @@ export function decisionRoutes({ deps, evidence, approvals }: ApiContext) {
       }
       return c.json(decided.decision, 201);
     })
-    .openapi(evaluate, (c) => {
-      const decided = decideRequest(deps, c.req.valid('json'));
-      if (!decided.ok) return c.json(decided.error, 400);
+    .openapi(evaluate, async (c) => {
+      const decided = await decideAs({ deps, identity }, c.req.raw, c.req.valid('json'), { isStored: false });
+      if (!decided.ok) return decidedAsFailure(c, decided);
       c.header('x-cavra-dry-run', 'true');
       return c.json(decided.decision, 200);
     })

@@ -9,6 +9,9 @@ import type { PolicySet } from '../../engine';
 import type { Store } from '../../store';
 import type { CavraApp } from '../app';
 import { decideRequest } from '../decide';
+import { RegistryCache, enforceAgentRegistry, type RegistrySnapshot } from '../identity/registry-enforcement';
+import { agentFromInput, serverFromInput } from '../identity/registry-records';
+import { DEMO_AGENTS, DEMO_MCP_SERVERS } from './demo-registry';
 import { DEMO_SESSIONS, type ScriptedSession } from './demo-script';
 
 /** What the seed did. */
@@ -20,6 +23,8 @@ export type SeedReport = {
   outcomes: Record<string, number>;
   /** Sessions left out because a pack they use is not loaded (e.g. overridden by `CAVRA_POLICY_DIR`). */
   skipped: string[];
+  /** Registered agents and MCP servers (decisions are enforced against them). */
+  registry: { agents: number; mcp_servers: number };
 };
 
 /** What the seed runs on. */
@@ -44,14 +49,22 @@ export type SeedOptions = {
 export async function seedDemoData(target: SeedTarget, options: SeedOptions): Promise<SeedReport | null> {
   if (!(await isEmpty(target.store))) return null;
   const nextId = hashCounter(target.crypto);
-  const report: SeedReport = { sessions: 0, decisions: 0, checkpoints: 0, outcomes: {}, skipped: [] };
+  const report: SeedReport = {
+    sessions: 0,
+    decisions: 0,
+    checkpoints: 0,
+    outcomes: {},
+    skipped: [],
+    registry: await seedRegistry(target.store, options.anchor),
+  };
+  const registry = await new RegistryCache(target.store).snapshot();
   for (const session of options.sessions ?? DEMO_SESSIONS) {
     const packs = [session.policy_pack, ...session.actions.map((a) => a.policy_pack ?? session.policy_pack)];
     if (packs.some((pack) => !target.policies.packs.has(pack))) {
       report.skipped.push(session.session_id);
       continue;
     }
-    await seedSession(target, session, options.anchor, nextId, report);
+    await seedSession(target, session, { anchor: options.anchor, registry }, nextId, report);
     if (session.state !== 'active') {
       await target.app.evidence.recordSession({ session_id: session.session_id, state: session.state });
     }
@@ -64,7 +77,7 @@ export async function seedDemoData(target: SeedTarget, options: SeedOptions): Pr
 async function seedSession(
   target: SeedTarget,
   session: ScriptedSession,
-  anchor: Date,
+  { anchor, registry }: { anchor: Date; registry: RegistrySnapshot },
   nextId: () => string,
   report: SeedReport,
 ): Promise<void> {
@@ -72,17 +85,24 @@ async function seedSession(
   const engineDeps = { policies: target.policies, clock: () => new Date(at), randomHex12: nextId };
   for (const { afterSeconds, ...action } of session.actions) {
     at += afterSeconds * 1000;
-    const decided = decideRequest(engineDeps, {
-      session_id: session.session_id,
-      agent_id: session.agent_id,
-      actor: session.actor,
-      repository: session.repository,
-      policy_pack: session.policy_pack,
-      ...action,
-    });
+    const decided = decideRequest(
+      engineDeps,
+      {
+        session_id: session.session_id,
+        agent_id: session.agent_id,
+        actor: session.actor,
+        repository: session.repository,
+        policy_pack: session.policy_pack,
+        ...action,
+      },
+      undefined,
+      registry.mcp,
+    );
     if (!decided.ok) throw new Error(`demo seed, ${session.session_id}: ${decided.error.error.message}`);
-    await target.app.evidence.recordDecision(decided.decision);
-    const outcome = decided.decision.decision;
+    // As `POST /decisions` does: the registry applies to the seeded decisions too.
+    const decision = enforceAgentRegistry(decided.decision, registry);
+    await target.app.evidence.recordDecision(decision);
+    const outcome = decision.decision;
     report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;
     report.decisions += 1;
   }
@@ -101,4 +121,13 @@ async function isEmpty(store: Store): Promise<boolean> {
 function hashCounter(crypto: EvidenceCrypto): () => string {
   let counter = 0;
   return () => toHex(crypto.sha256(utf8(`cavra-demo-seed/${++counter}`))).slice(0, 12);
+}
+
+/** Registers the demo agents and MCP servers, registered an hour before the anchor. */
+async function seedRegistry(store: Store, anchor: Date): Promise<SeedReport['registry']> {
+  const at = new Date(anchor.getTime() - 60 * 60_000);
+  for (const agent of DEMO_AGENTS) await store.registry.agents.upsert(agentFromInput(agent, null, at));
+  for (const server of DEMO_MCP_SERVERS)
+    await store.registry.mcpServers.upsert(serverFromInput(server, null, at));
+  return { agents: DEMO_AGENTS.length, mcp_servers: DEMO_MCP_SERVERS.length };
 }
