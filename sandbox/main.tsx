@@ -5,6 +5,7 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import './browser/sandbox.css';
 import { mountConsole } from '../src/console/app/create-console';
 import type { SandboxRuntime } from './backend/runtime';
 import { bootSandbox } from './browser/boot';

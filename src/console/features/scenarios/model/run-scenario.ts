@@ -19,6 +19,8 @@ export type RunOptions = {
   sessionId: string;
   /** Called with each decision as soon as it is stored. */
   onDecision?: (decision: Decision, index: number) => void;
+  /** Awaited between two actions (the player's stagger); none by default. */
+  pause?: () => Promise<void>;
   signal?: AbortSignal;
 };
 
@@ -71,6 +73,7 @@ export async function runScenario(options: RunOptions): Promise<Decision[]> {
   const decisions: Decision[] = [];
   for (let index = 0; index < options.scenario.actions.length; index += 1) {
     options.signal?.throwIfAborted();
+    if (index > 0 && options.pause !== undefined) await options.pause();
     const decision = await options.api.post<Decision>(
       '/decisions',
       scenarioRequest(options.scenario, index, options),

@@ -1,0 +1,5 @@
+import { ScenarioPage } from './components/scenario-page';
+
+export function Component() {
+  return <ScenarioPage />;
+}

@@ -1,0 +1,5 @@
+import { TourPage } from './components/tour-page';
+
+export function Component() {
+  return <TourPage />;
+}
