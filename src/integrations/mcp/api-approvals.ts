@@ -38,11 +38,8 @@ export function apiApprovals(target: ApiTarget): ApprovalBroker {
   return {
     label: apiEndpoint(target.url, '/approvals'),
     request: async (decision, context) => {
-      const response = await call('POST', '/approvals', {
-        decision,
-        requested_by: context.requested_by,
-        ttl_hours: context.ttl_hours,
-      });
+      // requested_by is left to the API: with OIDC it must be the authenticated caller (the token's subject).
+      const response = await call('POST', '/approvals', { decision, ttl_hours: context.ttl_hours });
       return readApproval(response, 'create the approval');
     },
     get: async (approvalId) => {

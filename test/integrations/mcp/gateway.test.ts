@@ -3,11 +3,14 @@
  * servers (fixtures/mcp/downstream-server.mjs). The downstream servers log every call they receive, so the
  * tests prove that refused calls never arrive, not just that the gateway says so.
  */
+import { serve, type ServerType } from '@hono/node-server';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ApprovalRecord, Store } from '../../../src/store';
+import { openTestApp, postJson } from '../../api-support';
 import { openSqliteStore } from '../../../src/store/drivers/better-sqlite3';
 import { call, cavra, connect, downstreamCalls, downstreamServer, textOf, type Session } from './support';
 
@@ -352,6 +355,46 @@ test(
     const missing = cavra(['mcp', 'gateway'], dirs.dir);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('missing --config');
+  },
+  TIMEOUT,
+);
+
+test(
+  'with CAVRA_API_URL, approvals are requested through the API and an approval there releases the call',
+  async () => {
+    const { app, store } = await openTestApp();
+    const server = await new Promise<ServerType>((resolve) => {
+      const started: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
+        resolve(started);
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const dirs = tempDir();
+    const session = await connect(['mcp', 'gateway', '--config', writeConfig(dirs)], dirs.dir, {
+      CAVRA_API_URL: `http://127.0.0.1:${port}`,
+    });
+    try {
+      const args = { sql: 'select count(*) from orders' };
+      const first = await call(session.client, 'db__run_query', args);
+      const approvalId = gatewayMeta(first)?.approval_id ?? '';
+      expect(gatewayMeta(first)).toMatchObject({ outcome: 'approval_pending' });
+      // The approval lives in the API's store, not in the gateway's local one.
+      const stored = await store.approvals.get(approvalId);
+      expect(stored).toMatchObject({ state: 'pending', approver_group: 'AI Governance' });
+      expect(await pendingApprovals(dirs.db)).toEqual([]);
+      const approved = await app.request(
+        `/api/approvals/${approvalId}/approve`,
+        postJson({ reason: 'read-only query', actor: 'alice' }),
+      );
+      expect(approved.status).toBe(200);
+      const released = await call(session.client, 'db__run_query', args);
+      expect(gatewayMeta(released)).toMatchObject({ outcome: 'forwarded', approval_id: approvalId });
+      expect(downstreamCalls(dirs.callLog)).toEqual([{ server: 'db', tool: 'run_query', arguments: args }]);
+    } finally {
+      await session.close();
+      await new Promise((done) => server.close(done));
+      await store.close();
+    }
   },
   TIMEOUT,
 );
