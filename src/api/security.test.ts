@@ -326,3 +326,72 @@ test('agent tokens are stored hashed and never listed or logged in clear', async
   expect(JSON.stringify(entries)).not.toContain(token);
   expect(JSON.stringify(entries)).not.toContain(stored?.token_hash);
 });
+
+test('a client-credentials token with an agent_id claim binds decisions to that agent', async () => {
+  const { app } = await oidcApp();
+  const client = await sign({
+    ...CLAIMS,
+    sub: 'ci-runner',
+    email: undefined,
+    groups: [],
+    agent_id: 'ci-bot',
+  });
+  const action = { action_type: 'read_file', target: 'README.md' };
+  const own = await app.request('/api/decisions', bearer(client, postJson(action)));
+  expect(await own.json()).toMatchObject({ agent_id: 'ci-bot', actor: 'ci-runner' });
+  const other = await app.request(
+    '/api/decisions',
+    bearer(client, postJson({ ...action, agent_id: 'prod-bot' })),
+  );
+  expect(other.status).toBe(403);
+});
+
+test('keys from a discovery document; a document naming another issuer is refused (503)', async () => {
+  const discovery = (issuer: string) => {
+    const calls: string[] = [];
+    const fetch = (input: string) => {
+      calls.push(input);
+      if (input.endsWith('/.well-known/openid-configuration')) {
+        return Promise.resolve(Response.json({ issuer, jwks_uri: JWKS_URL }));
+      }
+      return Promise.resolve(Response.json({ keys: [keys.rsa.jwk] }));
+    };
+    return { fetch, calls };
+  };
+  const parsed = parseOidcConfig({ issuer: ISSUER, audience: AUDIENCE, discovery: true });
+  if (!parsed.ok) throw new Error('config');
+  const good = discovery(ISSUER);
+  const opened = await openTestApp({
+    auth: createOidcAuth(parsed.config, { fetch: good.fetch, clock: () => NOW }),
+  });
+  stores.push(opened.store);
+  const token = await sign();
+  expect((await opened.app.request('/api/console/session', bearer(token))).status).toBe(200);
+  expect((await opened.app.request('/api/console/session', bearer(token))).status).toBe(200);
+  expect(good.calls).toEqual([`${ISSUER}/.well-known/openid-configuration`, JWKS_URL]);
+
+  const evil = discovery('https://evil.example');
+  const spoofed = await openTestApp({
+    auth: createOidcAuth(parsed.config, { fetch: evil.fetch, clock: () => NOW }),
+  });
+  stores.push(spoofed.store);
+  const response = await spoofed.app.request('/api/console/session', bearer(token));
+  expect(response.status).toBe(503);
+  expect(((await response.json()) as ErrorBody).error.code).toBe('identity_provider_unavailable');
+});
+
+test('a static JWKS needs no fetch at all', async () => {
+  const parsed = parseOidcConfig({
+    issuer: ISSUER,
+    audience: [AUDIENCE, 'other'],
+    jwks: { keys: [keys.ec.jwk] },
+  });
+  if (!parsed.ok) throw new Error('config');
+  const fetch = () => Promise.reject(new Error('no network in this test'));
+  const opened = await openTestApp({ auth: createOidcAuth(parsed.config, { fetch, clock: () => NOW }) });
+  stores.push(opened.store);
+  expect((await opened.app.request('/api/console/session', bearer(await sign(CLAIMS, keys.ec)))).status).toBe(
+    200,
+  );
+  expect((await opened.app.request('/api/console/session', bearer(await sign()))).status).toBe(401);
+});

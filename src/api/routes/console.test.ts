@@ -134,3 +134,49 @@ test('the auth port: an OIDC adapter plugs in without route changes', async () =
   const boundary = await (await app.request('/api/console/security-boundary')).json();
   expect(boundary).toMatchObject({ mode: 'oidc_rbac_ready', oidc: { supported_algorithms: ['RS256'] } });
 });
+
+test('/console/session computes what the console may enable: the demo operator may do everything', async () => {
+  const { app } = await setup();
+  const session = (await (await app.request('/api/console/session')).json()) as {
+    permissions: Record<string, unknown>;
+    agent: unknown;
+  };
+  expect(session.permissions).toMatchObject({
+    registry_write: true,
+    evidence_export: true,
+    create_break_glass: true,
+    approve_groups: expect.arrayContaining(['*', 'Change Advisory Board', 'IAM']) as string[],
+  });
+  expect(session.agent).toBeNull();
+});
+
+test('/console/session for an agent token: authenticated as the agent, with no human permissions', async () => {
+  const { app } = await setup();
+  await app.request('/api/agents', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ agent_id: 'ci-bot' }),
+  });
+  const created = await app.request('/api/agents/ci-bot/tokens', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const { token, token_id: tokenId } = (await created.json()) as { token: string; token_id: string };
+  const session = await app.request('/api/console/session', {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(await session.json()).toMatchObject({
+    mode: 'authenticated',
+    authenticated: true,
+    actor: { actor: 'ci-bot', groups: [] },
+    agent: { agent_id: 'ci-bot', token_id: tokenId, via: 'agent_token' },
+    permissions: {
+      decide_approvals: false,
+      create_break_glass: false,
+      registry_write: false,
+      evidence_export: false,
+      approve_groups: [],
+    },
+  });
+});
