@@ -48,11 +48,21 @@ export async function runMcpServe(args: string[], io: CliIo): Promise<number> {
   if (mode !== undefined && !isOneOf(POLICY_MODES, mode)) {
     return usageError(io, `unknown mode '${mode}': use one of ${POLICY_MODES.join(', ')}`, 'mcp serve');
   }
-  // Every pack is loaded: callers may name any pack in a tool call, and policy_list shows them all.
-  const ids = loadPolicies(io, []).ids;
-  const setup = setupEngine(io, values, ids);
-  if (!setup.ok) return usageError(io, setup.message);
   const defaultPack = values.pack;
+  // The default pack's chain is loaded at start, so the first check is as quick as `cavra evaluate`; every
+  // other pack once a call names one or policy_list/policy_describe needs them all.
+  const setup = setupEngine(io, values, [defaultPack]);
+  if (!setup.ok) return usageError(io, setup.message);
+  let current = setup.value;
+  let isComplete = false;
+  const complete = (): EngineSetup => {
+    if (!isComplete) {
+      isComplete = true;
+      const all = setupEngine(io, values, loadPolicies(io, []).ids);
+      if (all.ok) current = all.value;
+    }
+    return current;
+  };
   if (defaultPack !== undefined && !setup.value.set.packs.has(defaultPack)) {
     return usageError(
       io,
@@ -68,19 +78,21 @@ export async function runMcpServe(args: string[], io: CliIo): Promise<number> {
     evidence = storeEvidence(opened.value.store, opened.value.label, () => new Date());
     closeStore = () => opened.value.store.close();
   }
-  const { set, options } = setup.value;
   const server = createCheckServer({
-    decide: (request, registry) =>
-      decide(
-        { ...request, policy_pack: request.policy_pack ?? defaultPack ?? set.defaultPack },
+    decide: (request, registry) => {
+      const packId = request.policy_pack ?? defaultPack;
+      const { set, options } = packId === undefined || current.set.packs.has(packId) ? current : complete();
+      return decide(
+        { ...request, policy_pack: packId ?? set.defaultPack },
         set,
         registry === undefined ? options : { ...options, registry },
-      ),
+      );
+    },
     render: {
       summary: (decision) => renderDecision(decision, { color: false }),
       explanation: (decision) => renderExplanation(decision, { color: false }),
     },
-    packs: packCatalog(io, setup.value),
+    packs: packCatalog(io, complete),
     ...(evidence !== undefined && { evidence }),
     ...(mode !== undefined && { mode }),
     ...(values['session-id'] !== undefined && { sessionId: values['session-id'] }),
@@ -89,7 +101,7 @@ export async function runMcpServe(args: string[], io: CliIo): Promise<number> {
     version: packageJson.version,
   });
   io.stderr(
-    `cavra mcp serve: ${set.packs.size} packs (default ${defaultPack ?? set.defaultPack})` +
+    `cavra mcp serve: default pack ${defaultPack ?? current.set.defaultPack}` +
       `${evidence === undefined ? '' : `, recording to ${evidence.label}`}; waiting for an MCP client on stdio\n`,
   );
   await serveStdio(server, closeStore);
@@ -97,15 +109,15 @@ export async function runMcpServe(args: string[], io: CliIo): Promise<number> {
 }
 
 /** Pack summaries and descriptions in the shapes of `cavra policy list --json` / `describe --json`. */
-function packCatalog(io: CliIo, setup: EngineSetup): PackCatalog {
-  const { set, loaded } = setup;
+function packCatalog(io: CliIo, engine: () => EngineSetup): PackCatalog {
   const file = (id: string): string | null => {
-    const path = loaded.files.get(id);
+    const path = engine().loaded.files.get(id);
     return path === undefined ? null : displayPath(io, path);
   };
   return {
-    list: () =>
-      [...set.packs.values()]
+    list: () => {
+      const { set } = engine();
+      return [...set.packs.values()]
         .sort((a, b) => (a.id < b.id ? -1 : 1))
         .map((pack) => ({
           id: pack.id,
@@ -118,8 +130,10 @@ function packCatalog(io: CliIo, setup: EngineSetup): PackCatalog {
           rules: ruleCounts(pack),
           tests: pack.tests.length,
           is_default: pack.id === set.defaultPack,
-        })),
+        }));
+    },
     describe: (id) => {
+      const { set, loaded } = engine();
       const pack = set.packs.get(id);
       if (pack === undefined) {
         return { ok: false, message: unknownPackMessage(id, loaded, [...set.packs.keys()]) };
