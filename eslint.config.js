@@ -1,6 +1,7 @@
 // @ts-check
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -64,28 +65,47 @@ const FORBIDDEN_PATTERNS = {
   ],
 };
 
+/**
+ * Layer names a layer also uses for its own sub-folders: the console's features keep their fetchers in
+ * `features/<f>/api/` (STYLE.md §6), so inside the console `../api/x` is that folder; reaching src/api takes at
+ * least two `../` (checked below), except from the console's top-level files, which keep the strict rule.
+ * @type {Record<string, string[]>}
+ */
+const SUBFOLDER_NAMES = { console: ['api'] };
+
 const boundaryConfigs = Object.entries(ALLOWED).flatMap(([layer, allowed]) => {
   const forbidden = LAYERS.filter((l) => l !== layer && !allowed.includes(l));
-  const patterns = [
-    {
-      regex: `^\\.\\.?/(\\.\\./)*${layer in LAYER_DIRS ? '(src/)?' : ''}(${forbidden.join('|')})(/|$)`,
-      message: `${LAYER_DIRS[layer] ?? `src/${layer}`} may depend only on: ${allowed.join(', ') || 'nothing'} (ARCHITECTURE.md).`,
-    },
+  const message = `${LAYER_DIRS[layer] ?? `src/${layer}`} may depend only on: ${allowed.join(', ') || 'nothing'} (ARCHITECTURE.md).`;
+  const prefix = layer in LAYER_DIRS ? '(src/)?' : '';
+  const strictPatterns = [
+    { regex: `^\\.\\.?/(\\.\\./)*${prefix}(${forbidden.join('|')})(/|$)`, message },
     ...(FORBIDDEN_PATTERNS[layer] ?? []),
   ];
+  const subfolders = (SUBFOLDER_NAMES[layer] ?? []).filter((name) => forbidden.includes(name));
+  const patterns =
+    subfolders.length === 0
+      ? strictPatterns
+      : [
+          {
+            regex: `^\\.\\.?/(\\.\\./)*${prefix}(${forbidden.filter((l) => !subfolders.includes(l)).join('|')})(/|$)`,
+            message,
+          },
+          { regex: `^\\.\\./(\\.\\./)+${prefix}(${subfolders.join('|')})(/|$)`, message },
+          ...(FORBIDDEN_PATTERNS[layer] ?? []),
+        ];
   const builtins = nodeBuiltins.map((name) => ({
     name,
     message: `src/${layer} runs in the browser too: no Node built-ins.`,
   }));
   const nodeFiles = NODE_FILES[layer] ?? [];
-  /** @param {string[]} files @param {string[]} ignores @param {boolean} isPure */
-  const config = (files, ignores, isPure) => ({
+  /** @param {string[]} files @param {string[]} ignores @param {boolean} isPure @param {typeof patterns} [filePatterns] */
+  const config = (files, ignores, isPure, filePatterns = patterns) => ({
     files,
     ignores: ['**/*.test.ts', '**/*.test.tsx', ...ignores],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: isPure ? [...builtins, ...(FORBIDDEN_PACKAGES[layer] ?? [])] : [], patterns },
+        { paths: isPure ? [...builtins, ...(FORBIDDEN_PACKAGES[layer] ?? [])] : [], patterns: filePatterns },
       ],
     },
   });
@@ -94,6 +114,9 @@ const boundaryConfigs = Object.entries(ALLOWED).flatMap(([layer, allowed]) => {
   return [
     config(layerFiles, nodeFiles, PURE.has(layer)),
     ...(nodeFiles.length > 0 ? [config(nodeFiles, [], false)] : []),
+    ...(subfolders.length > 0
+      ? [config([`${dir}/*.ts`, `${dir}/*.tsx`], [], PURE.has(layer), strictPatterns)]
+      : []),
   ];
 });
 
@@ -107,7 +130,12 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.json', './sandbox/tsconfig.json'],
+        project: [
+          './tsconfig.json',
+          './sandbox/tsconfig.json',
+          './src/console/tsconfig.json',
+          './e2e/tsconfig.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -130,6 +158,11 @@ export default tseslint.config(
   {
     files: ['eslint.config.js'],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // The console's React rules (hooks order, exhaustive deps, the React Compiler's purity checks).
+    files: ['src/console/**/*.tsx', 'src/console/**/*.ts'],
+    extends: [reactHooks.configs.flat['recommended-latest']],
   },
   ...boundaryConfigs,
   {

@@ -8,6 +8,10 @@ export default defineConfig({
       'policies/**/*.test.ts',
       'bench/**/*.test.ts',
       'sandbox/**/*.test.ts',
+      // Console component tests (each file opts into jsdom with a `@vitest-environment jsdom` comment).
+      'src/**/*.test.tsx',
+      // Browser end-to-end tests: the real server and Debian's Chromium (e2e/README in docs/console.md).
+      'e2e/**/*.test.ts',
     ],
     // Builds the CLI bundle once, for the integration tests in test/cli that spawn bin/cavra.mjs.
     globalSetup: ['test/global-setup.ts'],

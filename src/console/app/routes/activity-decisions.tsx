@@ -1,0 +1,5 @@
+import { ActivityPage } from '../../features/activity/components/activity-page';
+
+export function Component() {
+  return <ActivityPage tab="decisions" />;
+}

@@ -1,0 +1,5 @@
+import { InboxPage } from '../../features/approvals/components/inbox-page';
+
+export function Component() {
+  return <InboxPage />;
+}

@@ -1,0 +1,5 @@
+import { EvidencePage } from '../../features/evidence/components/evidence-page';
+
+export function Component() {
+  return <EvidencePage />;
+}

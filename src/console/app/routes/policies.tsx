@@ -1,0 +1,5 @@
+import { CatalogPage } from '../../features/policies/components/catalog-page';
+
+export function Component() {
+  return <CatalogPage />;
+}

@@ -1,0 +1,5 @@
+import { RegistryPage } from '../../features/registry/components/registry-page';
+
+export function Component() {
+  return <RegistryPage />;
+}

@@ -1,0 +1,5 @@
+import { SessionPage } from '../../features/session/components/session-page';
+
+export function Component() {
+  return <SessionPage />;
+}
