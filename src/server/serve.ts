@@ -272,10 +272,16 @@ function authLine(config: ServerConfig): string {
     return '  auth      demo mode — no OIDC configured: every caller acts as the demo operator';
   const keys = auth.oidc.keys;
   const keySource =
-    keys.kind === 'static' ? `a static JWKS (${keys.jwks.keys.length} keys)` : `${keys.kind} ${keys.url}`;
+    keys.kind === 'static'
+      ? `a static JWKS (${plural(keys.jwks.keys.length, 'key')})`
+      : `${keys.kind} ${keys.url}`;
   const rbac =
     auth.rbac === undefined
       ? 'no RBAC file'
-      : `RBAC ${auth.rbacSource ?? ''} (${auth.rbac.repositoryPermissions.length} repository grants)`;
+      : `RBAC ${auth.rbacSource ?? ''} (${plural(auth.rbac.repositoryPermissions.length, 'repository grant')})`;
   return `  auth      OIDC — issuer ${auth.oidc.issuer}, audience ${auth.oidc.audiences.join(', ')}, keys from ${keySource}; ${rbac}; agent tokens accepted`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
