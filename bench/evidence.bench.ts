@@ -5,7 +5,8 @@
  *   `appendDecision(s)`: decision row, session summary, hash-chained entry and Merkle frontier in one
  *   transaction) on sql.js, better-sqlite3 (synchronous FULL and NORMAL) and PostgreSQL: single appends, group
  *   commit with 8 concurrent writers, explicit batches, and PostgreSQL with 8 writers on 8 pools.
- * - Full verification of 100k entries read from the store (paged, with the stored canonical texts).
+ * - Full verification of 100k entries read from the store (`evidence.verify`: pages of stored rows streamed
+ *   through the evidence layer's LogVerifier, hashing the stored canonical texts).
  * - Inclusion proofs (generation, verification), checkpoint signing from the stored frontier, and node:crypto
  *   SHA-256 over the same bytes as the physical floor.
  *
@@ -21,7 +22,6 @@ import {
   entryLeafHash,
   generateKeyPair,
   logOrigin,
-  verifyLog,
   type CheckpointRecord,
   type EvidenceEntry,
   type LogTrust,
@@ -268,18 +268,20 @@ type StoreVerification = {
   entries: EvidenceEntry[];
   texts: (string | undefined)[];
   checkpoints: CheckpointRecord[];
+  /** Reading alone: every page of stored rows, nothing verified (best of 2). */
   readMs: number;
   readCpuMs: number;
-  verifyMs: number;
-  verifyCpuMs: number;
+  /** `evidence.verify(trust)`: read + verify, what the goal measures (best of 2). */
   totalMs: number;
   totalCpuMs: number;
 };
 
 /**
- * Reads the whole log from the store in pages (`pages()`: SQL, JSON.parse of each payload, canonical text
- * assembly) and verifies it with `verifyLog(…, { texts })` against the trust root and the newest checkpoint as
- * the trusted one. Best of two runs by total wall time.
+ * The goal's measurement: `store.evidence.verify(trust)` over the whole log (pages of stored rows, each entry's
+ * hash over its stored canonical text, links, sequence, Merkle tree, every checkpoint's root and signature),
+ * against the trust root with the newest checkpoint as the trusted one. Best of two runs by wall time. Reading
+ * alone is timed apart (best of two) to show its share. The entries and texts for the in-memory comparisons are
+ * read afterwards, untimed.
  */
 async function verifyFromStore(store: Store): Promise<StoreVerification> {
   const checkpoints = await allCheckpoints(store);
@@ -289,40 +291,34 @@ async function verifyFromStore(store: Store): Promise<StoreVerification> {
     origin,
     ...(trusted !== undefined && { trustedCheckpoint: trusted }),
   };
-  let winner: StoreVerification | undefined;
-  for (let round = 0; round < 2; round += 1) {
-    collectGarbage();
-    const read = await timed(async () => {
-      const entries: EvidenceEntry[] = [];
-      const texts: (string | undefined)[] = [];
-      for await (const page of store.evidence.pages()) {
-        for (const entry of page.entries) entries.push(entry);
-        for (const text of page.texts) texts.push(text);
-      }
-      return { entries, texts };
-    });
-    const { entries, texts } = read.value;
-    const verify = await timed(() => verifyLog(entries, checkpoints, trust, crypto, { texts }));
-    const report = verify.value;
-    if (!report.valid || report.warnings.length > 0 || report.checked.covered_entries !== entries.length) {
-      throw new Error(`verification from the store failed: ${JSON.stringify(report).slice(0, 2000)}`);
-    }
-    if (texts.some((t) => t === undefined)) throw new Error('a stored entry has no canonical text');
-    const result: StoreVerification = {
-      entries,
-      texts,
-      checkpoints,
-      readMs: read.wallMs,
-      readCpuMs: read.cpuMs,
-      verifyMs: verify.wallMs,
-      verifyCpuMs: verify.cpuMs,
-      totalMs: read.wallMs + verify.wallMs,
-      totalCpuMs: read.cpuMs + verify.cpuMs,
-    };
-    if (winner === undefined || result.totalMs < winner.totalMs) winner = result;
+  const size = await store.evidence.count();
+  const verify = await best(2, () => store.evidence.verify(trust));
+  const report = verify.value;
+  if (!report.valid || report.warnings.length > 0 || report.checked.covered_entries !== size) {
+    throw new Error(`verification from the store failed: ${JSON.stringify(report).slice(0, 2000)}`);
   }
-  if (winner === undefined) throw new Error('no verification run');
-  return winner;
+  const read = await best(2, async () => {
+    let rows = 0;
+    for await (const page of store.evidence.storedPages()) rows += page.length;
+    return rows;
+  });
+  if (read.value !== size) throw new Error(`read ${String(read.value)} rows of ${String(size)}`);
+  const entries: EvidenceEntry[] = [];
+  const texts: (string | undefined)[] = [];
+  for await (const page of store.evidence.pages()) {
+    for (const entry of page.entries) entries.push(entry);
+    for (const text of page.texts) texts.push(text);
+  }
+  if (texts.some((t) => t === undefined)) throw new Error('a stored entry has no canonical text');
+  return {
+    entries,
+    texts,
+    checkpoints,
+    readMs: read.wallMs,
+    readCpuMs: read.cpuMs,
+    totalMs: verify.wallMs,
+    totalCpuMs: verify.cpuMs,
+  };
 }
 
 /** Checkpoint signing through the store: read the stored state, resume a LogWriter, sign (and one insert). */
@@ -446,8 +442,9 @@ async function main(): Promise<void> {
   out.push('Appends: decide + record + chain, end to end');
   out.push(
     '  One append = engine `decide` on a realistic request (21 shapes: commands, compound commands, files, git, MCP;\n' +
-      '  sessions of 100) + `appendDecision(s)`: decision row (9 indexes), session summary, JCS payload, entry hash,\n' +
-      '  Merkle frontier, entry row and writer state in one transaction. single: one append per commit, awaited in\n' +
+      '  sessions of 100) + `appendDecision(s)`: JCS payload (once), decision row (table + 9 indexes), session\n' +
+      '  summary, entry hash, Merkle frontier, entry row (table + 1 index) and writer state in one transaction.\n' +
+      '  single: one append per commit, awaited in\n' +
       '  turn. group c8: 8 concurrent callers on one store, coalesced by its group commit. batch: appendDecisions of\n' +
       '  500 per commit. c8 on 8 pools: 8 stores (as 8 processes), each one caller, serialised by the advisory lock.\n' +
       '  Fewer appends where a mode is slow (one commit per append). CPU is this process only (not the PG server).',
@@ -472,8 +469,7 @@ async function main(): Promise<void> {
       `  better-sqlite3 FULL, batches of ${BATCH}): ${fmt(chain.perS, 0)} appends/s, ${fmt(chain.cpuUs)} CPU µs/append`,
   );
   out.push('');
-  const piecesSum =
-    pieces.decide + pieces.nextEntry + pieces.payloadText + pieces.decisionRow + pieces.frontier;
+  const piecesSum = pieces.decide + pieces.payloadText + pieces.nextEntry + pieces.frontier;
   const total = cpuUs(sqliteGoalRun);
   const share = (us: number): string => `${fmt((100 * us) / total, 0)}%`;
   out.push(
@@ -486,19 +482,18 @@ async function main(): Promise<void> {
       [
         ['engine decide (bundled packs)', fmt(pieces.decide), share(pieces.decide)],
         [
-          'next entry: createEntry (JCS of the entry + SHA-256)',
-          fmt(pieces.nextEntry),
-          share(pieces.nextEntry),
-        ],
-        [
-          'payload JCS for the payload column (canonicalJson, again)',
+          'payload JCS, once (entry text, entry column and decision row)',
           fmt(pieces.payloadText),
           share(pieces.payloadText),
         ],
-        ['decision row JSON (JSON.stringify)', fmt(pieces.decisionRow), share(pieces.decisionRow)],
+        [
+          'next entry: createEntry from that text (envelope + SHA-256)',
+          fmt(pieces.nextEntry),
+          share(pieces.nextEntry),
+        ],
         ['leaf hash + frontier step', fmt(pieces.frontier), share(pieces.frontier)],
         [
-          'the rest: SQLite (2 rows, 13 indexes, commit), Kysely, session fold, GC',
+          'the rest: SQLite (2 rows in 12 B-trees, commit), statements, session fold, GC',
           fmt(total - piecesSum),
           share(total - piecesSum),
         ],
@@ -515,16 +510,15 @@ async function main(): Promise<void> {
       ['step', 'wall ms', 'CPU ms'],
       [
         [
-          'read: pages() of 10,000 (SQL, JSON.parse, canonical texts)',
+          'reading alone: storedPages() of 2,000 rows (SQL, no parsing)',
           fmt(fromStore.readMs, 0),
           fmt(fromStore.readCpuMs, 0),
         ],
         [
-          'verifyLog(…, { texts }): fields, links, hashes, tree, signatures',
-          fmt(fromStore.verifyMs, 0),
-          fmt(fromStore.verifyCpuMs, 0),
+          'evidence.verify(trust): read + LogVerifier (hashes over stored texts, links, tree, checkpoints)',
+          fmt(fromStore.totalMs, 0),
+          fmt(fromStore.totalCpuMs, 0),
         ],
-        ['total', fmt(fromStore.totalMs, 0), fmt(fromStore.totalCpuMs, 0)],
       ],
       ['left'],
     ),
@@ -676,8 +670,8 @@ async function main(): Promise<void> {
         pgC8 === undefined ? null : round(rate(pick('postgres', 'batch') ?? pgC8)),
       chain_only_per_s_sqlite: round(chain.perS),
       append_cpu_us_sqlite: round(cpuUs(sqliteGoalRun)),
-      verify_read_ms: round(fromStore.readMs),
-      verify_log_ms: round(fromStore.verifyMs),
+      verify_read_only_ms: round(fromStore.readMs),
+      verify_store_ms: round(fromStore.totalMs),
       verify_cpu_ms: round(fromStore.totalCpuMs),
       verify_memory_ms: {
         texts: json(memory.textsMs),
@@ -703,9 +697,8 @@ async function main(): Promise<void> {
       append_cpu_us: {
         total: round(total),
         decide: round(pieces.decide),
-        next_entry: round(pieces.nextEntry),
         payload_jcs: round(pieces.payloadText),
-        decision_json: round(pieces.decisionRow),
+        next_entry: round(pieces.nextEntry),
         frontier: round(pieces.frontier),
       },
       runs: byRun,

@@ -157,16 +157,16 @@ export async function checkpointCosts(
 /** CPU microseconds per decision of each piece of an append that is not SQL, over the given decisions. */
 export type AppendPieces = {
   decide: number;
-  nextEntry: number;
   payloadText: number;
-  decisionRow: number;
+  nextEntry: number;
   frontier: number;
 };
 
 /**
- * The pieces of one append, each timed alone over the same decisions: deciding, building the entry
- * (`createEntry`: JCS of the entry and its SHA-256), the payload's JCS text the store keeps, the decision
- * row's JSON, and the leaf hash and frontier step.
+ * The pieces of one append as the store runs them, each timed alone over the same decisions: deciding, the
+ * payload's JCS text (computed once: it is the stored text of the entry and of the decision row, and what the
+ * entry hash covers), building the entry from that text (`createEntry` with `payloadText`: the envelope and its
+ * SHA-256), and the leaf hash and frontier step.
  */
 export async function appendPieces(
   decisions: readonly Decision[],
@@ -181,28 +181,26 @@ export async function appendPieces(
   const decide = await per(() => {
     for (let i = 0; i < n; i += 1) decideOne(i);
   });
-  const nextEntry = await per(() => {
-    entries.length = 0;
-    let head: LogHead = null;
-    for (const payload of payloads) {
-      const entry = createEntry(head, 'decision', payload, recordedAt, crypto);
-      entries.push(entry);
-      head = { sequence: entry.sequence, entry_hash: entry.entry_hash };
-    }
-  });
   // Each result is dropped at once, as the store does after the insert: kept in an array, 5,000 unflattened
   // strings would survive into the old generation and the measurement would be mostly GC.
   let sink = 0;
   const payloadText = await per(() => {
     for (const p of payloads) sink += canonicalJson(p).length;
   });
-  const decisionRow = await per(() => {
-    for (const d of decisions) sink += JSON.stringify(d).length;
-  });
   if (sink === 0) throw new Error('nothing serialised');
+  const texts = payloads.map((p) => canonicalJson(p));
+  const nextEntry = await per(() => {
+    entries.length = 0;
+    let head: LogHead = null;
+    payloads.forEach((payload, i) => {
+      const entry = createEntry(head, 'decision', payload, recordedAt, crypto, texts[i]);
+      entries.push(entry);
+      head = { sequence: entry.sequence, entry_hash: entry.entry_hash };
+    });
+  });
   const frontier = await per(() => {
     const f = new MerkleFrontier(crypto);
     for (const entry of entries) f.append(entryLeafHash(entry, crypto));
   });
-  return { decide, nextEntry, payloadText, decisionRow, frontier };
+  return { decide, payloadText, nextEntry, frontier };
 }

@@ -18,17 +18,46 @@ let scratch = new Uint8Array(1 << 16);
 // A UTF-16 surrogate that is not half of a pair; such a string has no UTF-8 form, so JCS rejects it.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** True when the string is well-formed UTF-16, so it has a UTF-8 form (no lone surrogates). */
-export function isWellFormed(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
-}
+// ES2024's String.prototype.isWellFormed (Node ≥ 20, current browsers) is native and O(1) for one-byte strings;
+// the ES2023 lib this layer compiles against does not declare it. Older engines fall back to the regex.
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
 
-function serializeString(text: string): string {
-  if (LONE_SURROGATE.test(text)) {
+/** True when the string is well-formed UTF-16, so it has a UTF-8 form (no lone surrogates). */
+export const isWellFormed: (text: string) => boolean =
+  nativeIsWellFormed === undefined
+    ? (text) => !LONE_SURROGATE.test(text)
+    : (text) => nativeIsWellFormed.call(text);
+
+// Characters JSON.stringify escapes in a well-formed string: `"`, `\` and the C0 controls.
+// eslint-disable-next-line no-control-regex -- the C0 controls are exactly what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+/** The JCS form of a string (RFC 8785 §3.2.2.2). */
+export function serializeString(text: string): string {
+  if (!isWellFormed(text)) {
     throw new TypeError('canonical JSON: a string contains a lone surrogate, which has no UTF-8 form');
   }
-  // INVARIANT: JSON.stringify escapes exactly what RFC 8785 §3.2.2.2 requires, in the same lowercase form.
-  return JSON.stringify(text);
+  // INVARIANT: JSON.stringify escapes exactly what RFC 8785 §3.2.2.2 requires, in the same lowercase form, and
+  // nothing else in a well-formed string; most strings need none of it, so skip the call for them.
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/**
+ * Sorts property names in place by UTF-16 code units (RFC 8785 §3.2.3; JS `<` on strings compares code
+ * units). Insertion sort: objects here have a few dozen keys at most, where it beats `Array.prototype.sort`.
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > key) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 function serialize(value: JsonValue): string {
@@ -49,8 +78,7 @@ function serialize(value: JsonValue): string {
     for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + serialize(value[i] as JsonValue);
     return out + ']';
   }
-  // Default sort compares UTF-16 code units, which is the JCS property order (RFC 8785 §3.2.3).
-  const keys = Object.keys(value).sort();
+  const keys = sortKeys(Object.keys(value));
   let out = '{';
   let first = true;
   for (const key of keys) {
@@ -64,7 +92,7 @@ function serialize(value: JsonValue): string {
 
 /**
  * The RFC 8785 (JCS) text of a JSON value. Equivalent to the `canonicalize` package (a test checks it on
- * generated values) but about twice as fast, which matters on the verification hot path.
+ * generated values) but several times faster, which matters on the append and verification hot paths.
  * @throws TypeError for non-finite numbers and strings with lone surrogates (they have no canonical form).
  */
 export function canonicalJson(value: JsonValue): string {

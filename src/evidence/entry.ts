@@ -4,7 +4,7 @@
  * the log's length.
  */
 import type { JsonObject } from '../engine';
-import { canonicalJson, fromHex, sha256Text, toHex } from './canonical';
+import { canonicalJson, fromHex, serializeString, sha256Text, toHex } from './canonical';
 import { leafHash } from './merkle';
 import { parseTimestamp } from './time';
 import type { EntryKind, EvidenceCrypto, EvidenceEntry, LogHead } from './types';
@@ -41,8 +41,32 @@ export function computeEntryHash(entry: UnhashedEntry | EvidenceEntry, crypto: E
 }
 
 /**
- * The entry that follows `head` (sequence 0 with a null `previous_hash` when the log is empty).
+ * The RFC 8785 text `entry_hash` covers, assembled from the fields and the payload's JCS text: the members of
+ * an unhashed v1 entry in JCS order (kind, payload, previous_hash, recorded_at, schema_version, sequence).
+ * Equal to {@link entryHashInput} of the same entry (a test checks it); the payload is not serialised again.
+ */
+export function unhashedEntryText(
+  kind: string,
+  payloadText: string,
+  previousHash: string | null,
+  recordedAt: string,
+  schemaVersion: string,
+  sequence: number,
+): string {
+  const previous = previousHash === null ? 'null' : serializeString(previousHash);
+  return (
+    `{"kind":${serializeString(kind)},"payload":${payloadText},"previous_hash":${previous},` +
+    `"recorded_at":${serializeString(recordedAt)},"schema_version":${serializeString(schemaVersion)},` +
+    `"sequence":${canonicalJson(sequence)}}`
+  );
+}
+
+/**
+ * The entry that follows `head` (sequence 0 with a null `previous_hash` when the log is empty). One
+ * canonicalisation of the payload (none when the caller passes its text) and one hash.
  * @param recordedAt - RFC 3339 time of the append, from the caller's clock (the evidence layer has none).
+ * @param payloadText - `canonicalJson(payload)` when the caller already has it (a store keeps it in a column);
+ *   it must be exactly that text, since it is what the entry hash covers.
  * @throws TypeError when `recordedAt` is not an RFC 3339 timestamp with an offset, or the payload has no
  *   canonical JSON form (a non-finite number or a string with a lone surrogate): both are caller bugs.
  */
@@ -52,21 +76,32 @@ export function createEntry(
   payload: JsonObject,
   recordedAt: string,
   crypto: EvidenceCrypto,
+  payloadText?: string,
 ): EvidenceEntry {
   if (parseTimestamp(recordedAt) === null) {
     throw new TypeError(
       `createEntry: recorded_at '${recordedAt}' is not an RFC 3339 timestamp with an offset`,
     );
   }
-  const unhashed: UnhashedEntry = {
+  const sequence = head === null ? 0 : head.sequence + 1;
+  const previousHash = head === null ? null : head.entry_hash;
+  const text = unhashedEntryText(
+    kind,
+    payloadText ?? canonicalJson(payload),
+    previousHash,
+    recordedAt,
+    ENTRY_SCHEMA,
+    sequence,
+  );
+  return {
     schema_version: ENTRY_SCHEMA,
-    sequence: head === null ? 0 : head.sequence + 1,
+    sequence,
     kind,
     recorded_at: recordedAt,
     payload,
-    previous_hash: head === null ? null : head.entry_hash,
+    previous_hash: previousHash,
+    entry_hash: toHex(sha256Text(text, crypto)),
   };
-  return { ...unhashed, entry_hash: computeEntryHash(unhashed, crypto) };
 }
 
 /**

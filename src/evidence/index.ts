@@ -40,6 +40,7 @@ export {
   entryHashInput,
   entryLeafHash,
   headOf,
+  unhashedEntryText,
   verifyEntryHash,
   type UnhashedEntry,
 } from './entry';
@@ -112,9 +113,12 @@ export type {
 } from './types';
 export { verifyCheckpoint, type CheckpointCheck, type CheckpointVerification } from './verify-checkpoint';
 export {
+  LogVerifier,
   PROGRESS_INTERVAL,
   verifyLog,
   type LogTrust,
+  type LogVerifierOptions,
+  type StoredEntry,
   type VerifyOptions,
   type VerifyProgress,
 } from './verify-log';

@@ -37,7 +37,7 @@ export const sqliteStoreDialect: StoreDialect = {
 };
 
 /** Advisory-lock classes (first key of the two-int form); `CV` in the high bytes keeps them apart from others'. */
-const PG_LOCK_CLASS: Readonly<Record<LockScope, number>> = {
+export const PG_LOCK_CLASS: Readonly<Record<LockScope, number>> = {
   evidence_chain: 0x43560001,
   migrations: 0x43560002,
   session: 0x43560003,

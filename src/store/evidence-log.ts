@@ -1,20 +1,35 @@
+import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Decision, JsonObject } from '../engine';
-import { MerkleFrontier, canonicalEntryText, canonicalJson, entryLeafHash } from '../evidence';
+import { LogVerifier, MerkleFrontier, canonicalEntryText, canonicalJson, entryLeafHash } from '../evidence';
 import type {
   CheckpointRecord,
   EntryKind,
   EvidenceCrypto,
   EvidenceEntry,
   LogHead,
+  LogTrust,
   LogWriterState,
+  StoredEntry,
+  VerificationReport,
+  VerifyProgress,
 } from '../evidence';
 import { createAppendQueue } from './append-queue';
-import { toDecisionRow } from './decisions';
-import type { Database, EvidenceEntriesTable } from './schema';
+import { PG_LOCK_CLASS } from './dialect';
+import type { StoreDialect } from './dialect';
+import type { Database, EvidenceEntriesTable, EvidenceLogStateTable } from './schema';
 import { recordDecisionsInSessions } from './sessions';
 import type { Page, PageRequest, StoreContext } from './support';
-import { clampPage, fromJson, inTransaction, optionalString, toCount, toJson } from './support';
+import {
+  clampPage,
+  fromJson,
+  inTransaction,
+  insertRows,
+  optionalString,
+  toCount,
+  toJson,
+  valuesList,
+} from './support';
 
 /**
  * Builds the entry that follows `head` (the evidence layer's `createEntry` with its crypto bound). Injected so
@@ -25,6 +40,8 @@ export type NextEntry = (
   kind: EntryKind,
   payload: JsonObject,
   recordedAt: string,
+  /** `canonicalJson(payload)`, computed once by the store (it is also the stored text); may be ignored. */
+  payloadText?: string,
 ) => EvidenceEntry;
 
 /** One append of a batch. */
@@ -52,6 +69,18 @@ export type PageOptions = {
 
 /** Entries per query when reading the log for verification: a few MB per page, few round trips. */
 export const VERIFY_PAGE_SIZE = 10_000;
+
+/**
+ * Entries per query of {@link EvidenceLog.storedPages} and `verify`: ~3 MB of rows, small enough that a page's
+ * strings die young (in V8's young generation) instead of being promoted and collected by full GCs.
+ */
+export const STORED_PAGE_SIZE = 2_000;
+
+/** Options of {@link EvidenceLog.verify}. */
+export type StoreVerifyOptions = PageOptions & {
+  /** Called every 10,000 entries and at the end. */
+  onProgress?: (progress: VerifyProgress) => void;
+};
 
 /** Signed checkpoints over the log (`cavra.evidence.checkpoint.v1` records), one per (origin, tree size). */
 export interface CheckpointRepository {
@@ -93,6 +122,19 @@ export interface EvidenceLog {
   /** The log (or `[from, to)`) in pages of {@link VERIFY_PAGE_SIZE} entries, for verification. */
   pages(options?: PageOptions): AsyncGenerator<VerificationPage, void, undefined>;
   /**
+   * The log as stored (columns and canonical payload text, nothing parsed), in pages of
+   * {@link STORED_PAGE_SIZE}, for
+   * {@link LogVerifier.addStored}. Rows written before migration 0002 come as parsed entries instead.
+   */
+  storedPages(options?: PageOptions): AsyncGenerator<(StoredEntry | EvidenceEntry)[], void, undefined>;
+  /**
+   * Verifies the whole log (entries 0 to the size when it starts) as stored, with its checkpoints (of
+   * `trust.origin` when given), streaming pages through {@link LogVerifier}: every entry's hash over its stored
+   * canonical text, links, sequence, Merkle tree and each checkpoint's root and signatures. Nothing is parsed
+   * unless an entry needs a closer look. Read-only and outside any transaction: appends may continue.
+   */
+  verify(trust: LogTrust, options?: StoreVerifyOptions): Promise<VerificationReport>;
+  /**
    * The writer's state after the last append: head and Merkle frontier, kept in the store by every append, so
    * `new LogWriter(origin, crypto, await log.state()).checkpoint(…)` signs the current root in O(log n).
    */
@@ -102,14 +144,24 @@ export interface EvidenceLog {
   readonly checkpoints: CheckpointRepository;
 }
 
-/** Rows per multi-row INSERT: 10 parameters each stays far below SQLite's and PostgreSQL's parameter limits. */
-const INSERT_CHUNK = 500;
-
 /** The store's one chain: the key of its lock and of its `evidence_log_state` row. */
 const LOG_ID = '';
 
 /** A request of the append queue: an entry, and for decision appends the decision to store first. */
 type QueuedAppend = AppendRequest & { decision?: Decision };
+
+/** A request with its payload's canonical text, computed before the transaction (outside the chain lock). */
+type PreparedAppend = QueuedAppend & { payloadText: string };
+
+const ENTRY_INSERT =
+  'insert into evidence_entries (sequence, schema_version, kind, recorded_at, session_id, previous_hash, ' +
+  'entry_hash, payload, payload_jcs)';
+const ENTRY_WIDTH = 9;
+const DECISION_INSERT =
+  'insert into decisions (decision_id, session_id, agent_id, actor, repository, policy_pack, action_type, ' +
+  'target, rule_id, decision, severity, timestamp, correlation_id, payload)';
+const DECISION_WIDTH = 14;
+const DECISION_CONFLICT = 'on conflict (decision_id) do nothing returning decision_id';
 
 /** The evidence log over a store context. `crypto` hashes the Merkle frontier the store keeps. */
 export function createEvidenceLog(
@@ -117,35 +169,61 @@ export function createEvidenceLog(
   nextEntry: NextEntry,
   crypto: EvidenceCrypto,
 ): EvidenceLog {
-  const commit = (requests: readonly QueuedAppend[]): Promise<(EvidenceEntry | null)[]> =>
+  const commitPrepared = (requests: readonly PreparedAppend[]): Promise<(EvidenceEntry | null)[]> =>
     inTransaction(ctx, async (db) => {
+      const tx: StoreContext = { db, dialect: ctx.dialect };
       await ctx.dialect.lock(db, 'evidence_chain');
-      const state = await loadState(db, crypto);
-      const logged = await storeDecisions({ db, dialect: ctx.dialect }, requests);
+      // PostgreSQL pays a round trip per statement, so a batch that fits one statement per table takes the path
+      // that merges statements (see storeDecisionsPostgres); SQLite runs statements in-process.
+      const merged = ctx.dialect.name === 'postgres' && requests.length <= POSTGRES_MERGED_ROWS;
+      const { state, logged } = merged
+        ? await storeDecisionsPostgres(tx, requests, crypto)
+        : { state: await loadState(db, crypto), logged: await storeDecisions(tx, requests) };
       let head = state.head;
       const entries: (EvidenceEntry | null)[] = [];
-      const rows: EvidenceEntriesTable[] = [];
-      requests.forEach(({ kind, payload, recordedAt }, i) => {
+      const values: unknown[] = [];
+      for (let i = 0; i < requests.length; i++) {
+        const { kind, payload, recordedAt, payloadText } = requests[i] as PreparedAppend;
         if (!logged[i]) {
           entries.push(null);
-          return;
+          continue;
         }
-        const entry = nextEntry(head, kind, payload, recordedAt);
+        const entry = nextEntry(head, kind, payload, recordedAt, payloadText);
         assertChainsOnto(head, entry);
         entries.push(entry);
-        rows.push(toRow(entry));
+        values.push(
+          entry.sequence,
+          entry.schema_version,
+          entry.kind,
+          entry.recorded_at,
+          optionalString(payload.session_id),
+          entry.previous_hash,
+          entry.entry_hash,
+          payloadText,
+          1,
+        );
         state.frontier.append(entryLeafHash(entry, crypto));
         head = { sequence: entry.sequence, entry_hash: entry.entry_hash };
-      });
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await db
-          .insertInto('evidence_entries')
-          .values(rows.slice(i, i + INSERT_CHUNK))
-          .execute();
       }
-      if (rows.length > 0 || !state.isStored) await saveState(db, head, state.frontier);
+      if (values.length > 0 && merged) {
+        await insertEntriesAndState(tx, values, head, state.frontier);
+      } else {
+        if (values.length > 0) await insertRows(tx, ENTRY_INSERT, ENTRY_WIDTH, values);
+        if (values.length > 0 || !state.isStored) await saveState(db, head, state.frontier);
+      }
       return entries;
     });
+  // The payload's canonical text is computed once, before the transaction: it is the stored text, the decision
+  // row's JSON, and (through nextEntry) what the entry hash covers. A payload without one fails here, alone.
+  const commit = (requests: readonly QueuedAppend[]): Promise<(EvidenceEntry | null)[]> => {
+    let prepared: PreparedAppend[];
+    try {
+      prepared = requests.map((request) => ({ ...request, payloadText: canonicalJson(request.payload) }));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return commitPrepared(prepared);
+  };
   // Inside a unit of work appends run in its transaction; outside, concurrent appends share transactions.
   const enqueue = ctx.db.isTransaction ? undefined : createAppendQueue(commit);
   const one = async (request: QueuedAppend): Promise<EvidenceEntry | null> => {
@@ -168,6 +246,16 @@ export function createEvidenceLog(
     );
     return { entries, texts };
   };
+  const storedPages = async function* (
+    options: PageOptions = {},
+  ): AsyncGenerator<(StoredEntry | EvidenceEntry)[], void, undefined> {
+    const pageSize = Math.max(1, options.pageSize ?? STORED_PAGE_SIZE);
+    const to = options.to ?? ((await readHead(ctx.db))?.sequence ?? -1) + 1;
+    for (let from = options.from ?? 0; from < to; from += pageSize) {
+      yield await selectStored(ctx, from, Math.min(to, from + pageSize));
+    }
+  };
+  const checkpoints = createCheckpointRepository(ctx);
   return {
     append: async (kind, payload, recordedAt) => {
       const entry = await one({ kind, payload, recordedAt });
@@ -197,6 +285,24 @@ export function createEvidenceLog(
         yield await rangeForVerification(from, Math.min(to, from + pageSize));
       }
     },
+    storedPages,
+    verify: async (trust, options = {}) => {
+      const size = options.to ?? ((await readHead(ctx.db))?.sequence ?? -1) + 1;
+      const all = await allCheckpoints(checkpoints, trust.origin);
+      const verifier = new LogVerifier(all, trust, crypto, {
+        total: size,
+        ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
+      });
+      const pageOptions: PageOptions = { to: size };
+      if (options.pageSize !== undefined) pageOptions.pageSize = options.pageSize;
+      for await (const page of storedPages(pageOptions)) {
+        for (const row of page) {
+          if (isStored(row)) verifier.addStored(row);
+          else verifier.add(row);
+        }
+      }
+      return verifier.finish();
+    },
     state: async () => {
       const stored = await readStoredState(ctx.db, crypto);
       const state =
@@ -219,38 +325,209 @@ export function createEvidenceLog(
         .execute();
       return rows.map(fromRow);
     },
-    checkpoints: createCheckpointRepository(ctx),
+    checkpoints,
   };
 }
 
 /**
  * Stores the decisions of a batch (and folds the new ones into their session summaries). Returns, per request,
  * whether it is to be logged: requests without a decision always are; a decision only when this batch stored it
- * (an id already stored, or earlier in the batch, is skipped).
+ * (an id already stored, or earlier in the batch, is skipped). The decision row's JSON is the payload's
+ * canonical text (JCS is JSON: readers parse it as before), so a decision is serialised once per append.
  */
-async function storeDecisions(ctx: StoreContext, requests: readonly QueuedAppend[]): Promise<boolean[]> {
-  const decisions = requests.flatMap((r) => (r.decision === undefined ? [] : [r.decision]));
-  if (decisions.length === 0) return requests.map(() => true);
-  const inserted = new Set<string>();
-  for (let i = 0; i < decisions.length; i += INSERT_CHUNK) {
-    const rows = await ctx.db
-      .insertInto('decisions')
-      .values(decisions.slice(i, i + INSERT_CHUNK).map(toDecisionRow))
-      .onConflict((oc) => oc.column('decision_id').doNothing())
-      .returning('decision_id')
-      .execute();
-    for (const row of rows) inserted.add(row.decision_id);
+async function storeDecisions(ctx: StoreContext, requests: readonly PreparedAppend[]): Promise<boolean[]> {
+  const values: unknown[] = [];
+  for (const { decision, payloadText } of requests) {
+    if (decision !== undefined) pushDecisionValues(values, decision, payloadText);
   }
+  if (values.length === 0) return requests.map(() => true);
+  const rows = await insertRows<{ decision_id: string }>(
+    ctx,
+    DECISION_INSERT,
+    DECISION_WIDTH,
+    values,
+    DECISION_CONFLICT,
+  );
+  const { logged, stored } = claimInserted(
+    requests,
+    rows.map((row) => row.decision_id),
+  );
+  if (stored.length > 0) await recordDecisionsInSessions(ctx, stored);
+  return logged;
+}
+
+/** The most requests a PostgreSQL batch takes in merged statements (2 × 14,000 parameters at most). */
+const POSTGRES_MERGED_ROWS = 1000;
+
+/** The values of a decision's row, in DECISION_INSERT's order. */
+function pushDecisionValues(values: unknown[], decision: Decision, payloadText: string): void {
+  // INVARIANT: the columns of `toDecisionRow` (decisions.ts); the JSON is the payload's canonical text.
+  values.push(
+    decision.decision_id,
+    decision.session_id,
+    decision.agent_id,
+    decision.actor,
+    decision.repository ?? null,
+    decision.policy_pack,
+    decision.action_type,
+    decision.target,
+    decision.rule_id,
+    decision.decision,
+    decision.severity,
+    decision.timestamp,
+    decision.correlation_id,
+    payloadText,
+  );
+}
+
+/** Which requests to log, given the decision ids this batch inserted (the first request with an id claims it). */
+function claimInserted(
+  requests: readonly PreparedAppend[],
+  insertedIds: Iterable<string>,
+): { logged: boolean[]; stored: Decision[] } {
+  const inserted = new Set(insertedIds);
   const stored: Decision[] = [];
   const logged = requests.map(({ decision }) => {
     if (decision === undefined) return true;
-    // The first request with an id claims the row; a repeat of it in the same batch is a duplicate.
     if (!inserted.delete(decision.decision_id)) return false;
     stored.push(decision);
     return true;
   });
-  if (stored.length > 0) await recordDecisionsInSessions(ctx, stored);
-  return logged;
+  return { logged, stored };
+}
+
+type MergedRow = {
+  inserted: string[];
+  locked: string | number;
+  tree_size: number | null;
+  head_hash: string | null;
+  frontier: string | null;
+};
+
+/**
+ * PostgreSQL, under the chain lock: one statement inserts the batch's decisions, takes the session locks of
+ * their sessions (in id order, as `recordDecisionsInSessions` would) and reads the writer state; the session
+ * fold then runs without taking those locks again. Three round trips fewer than the statement-per-step path,
+ * with the same locks held in the same order for the rest of the transaction. The state is read after the chain
+ * lock was granted (the previous statement), so READ COMMITTED shows the previous holder's commit.
+ */
+async function storeDecisionsPostgres(
+  ctx: StoreContext,
+  requests: readonly PreparedAppend[],
+  crypto: EvidenceCrypto,
+): Promise<{ state: LoadedState; logged: boolean[] }> {
+  const values: unknown[] = [];
+  const sessions = new Set<string>();
+  for (const { decision, payloadText } of requests) {
+    if (decision === undefined) continue;
+    pushDecisionValues(values, decision, payloadText);
+    sessions.add(decision.session_id);
+  }
+  const count = values.length / DECISION_WIDTH;
+  const n = values.length;
+  const text =
+    (count === 0
+      ? 'with '
+      : `with d as (${DECISION_INSERT} values ${valuesList('postgres', DECISION_WIDTH, count)} ${DECISION_CONFLICT}), `) +
+    `l as (select pg_advisory_xact_lock(${String(PG_LOCK_CLASS.session)}, hashtext(k)) ` +
+    `from (select unnest($${String(n + 1)}::text[]) as k order by k) s) ` +
+    `select ${count === 0 ? "'[]'::json" : "(select coalesce(json_agg(decision_id), '[]'::json) from d)"} as inserted, ` +
+    '(select count(*) from l) as locked, s.tree_size, s.head_hash, s.frontier ' +
+    `from (select 1) one left join evidence_log_state s on s.log_id = $${String(n + 2)}`;
+  values.push([...sessions], LOG_ID);
+  const result = await ctx.db.executeQuery<MergedRow>(CompiledQuery.raw(text, values));
+  const row = result.rows[0];
+  if (row === undefined) throw new Error('evidence log: the merged statement returned no row');
+  const state =
+    row.tree_size === null
+      ? await loadState(ctx.db, crypto)
+      : stateFromRow(
+          { tree_size: row.tree_size, head_hash: row.head_hash, frontier: row.frontier ?? '[]' },
+          crypto,
+        );
+  const { logged, stored } = claimInserted(requests, row.inserted);
+  if (stored.length > 0) {
+    const locked = sessions;
+    const dialect: StoreDialect = {
+      name: ctx.dialect.name,
+      lock: (trx, scope, key) =>
+        scope === 'session' && key !== undefined && locked.has(key)
+          ? Promise.resolve()
+          : ctx.dialect.lock(trx, scope, key),
+    };
+    await recordDecisionsInSessions({ db: ctx.db, dialect }, stored);
+  }
+  return { state, logged };
+}
+
+/** PostgreSQL: the batch's entries and the new writer state in one statement. */
+async function insertEntriesAndState(
+  ctx: StoreContext,
+  values: unknown[],
+  head: LogHead,
+  frontier: MerkleFrontier,
+): Promise<void> {
+  const count = values.length / ENTRY_WIDTH;
+  const n = values.length;
+  const { size, hashes } = frontier.toState();
+  const text =
+    `with e as (${ENTRY_INSERT} values ${valuesList('postgres', ENTRY_WIDTH, count)}) ` +
+    'insert into evidence_log_state (log_id, tree_size, head_hash, frontier) ' +
+    `values ($${String(n + 1)}, $${String(n + 2)}, $${String(n + 3)}, $${String(n + 4)}) ` +
+    'on conflict (log_id) do update set tree_size = excluded.tree_size, head_hash = excluded.head_hash, ' +
+    'frontier = excluded.frontier';
+  await ctx.db.executeQuery(
+    CompiledQuery.raw(text, [...values, LOG_ID, size, head?.entry_hash ?? null, toJson(hashes)]),
+  );
+}
+
+/** Every checkpoint (of one origin, when given), read page by page. */
+async function allCheckpoints(
+  repository: CheckpointRepository,
+  origin: string | undefined,
+): Promise<CheckpointRecord[]> {
+  const all: CheckpointRecord[] = [];
+  const filter = origin === undefined ? {} : { origin };
+  for (let offset = 0; ;) {
+    const page = await repository.list(filter, { limit: MAX_CHECKPOINT_PAGE, offset });
+    for (const item of page.items) all.push(item);
+    offset += page.items.length;
+    if (page.items.length === 0 || offset >= page.total) return all;
+  }
+}
+
+const MAX_CHECKPOINT_PAGE = 500;
+
+/** A stored entry row (canonical text) rather than a parsed legacy entry. */
+function isStored(row: StoredEntry | EvidenceEntry): row is StoredEntry {
+  return typeof row.payload === 'string';
+}
+
+type StoredRow = Omit<EvidenceEntriesTable, 'session_id'>;
+
+/**
+ * Rows `[from, to)` as the verifier takes them, without Kysely's builder or any parsing: canonical rows as
+ * {@link StoredEntry}, rows from before migration 0002 (`payload_jcs = 0`) parsed into entries.
+ */
+async function selectStored(
+  ctx: StoreContext,
+  from: number,
+  to: number,
+): Promise<(StoredEntry | EvidenceEntry)[]> {
+  const placeholders = ctx.dialect.name === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+  const result = await ctx.db.executeQuery<StoredRow>(
+    CompiledQuery.raw(
+      'select sequence, schema_version, kind, recorded_at, previous_hash, entry_hash, payload, payload_jcs ' +
+        `from evidence_entries where sequence >= ${placeholders[0] ?? ''} and sequence < ${placeholders[1] ?? ''} ` +
+        'order by sequence',
+      [from, to],
+    ),
+  );
+  const out: (StoredEntry | EvidenceEntry)[] = [];
+  for (const row of result.rows) {
+    out.push(row.payload_jcs === 1 ? row : fromRow({ ...row, session_id: null }));
+  }
+  return out;
 }
 
 /** The writer's state as loaded in an append transaction. */
@@ -263,7 +540,13 @@ async function readStoredState(db: Kysely<Database>, crypto: EvidenceCrypto): Pr
     .selectAll()
     .where('log_id', '=', LOG_ID)
     .executeTakeFirst();
-  if (row === undefined) return null;
+  return row === undefined ? null : stateFromRow(row, crypto);
+}
+
+function stateFromRow(
+  row: Pick<EvidenceLogStateTable, 'tree_size' | 'head_hash' | 'frontier'>,
+  crypto: EvidenceCrypto,
+): LoadedState {
   const frontier = new MerkleFrontier(crypto, {
     size: row.tree_size,
     hashes: fromJson<string[]>(row.frontier),
@@ -389,21 +672,6 @@ function assertChainsOnto(head: LogHead, entry: EvidenceEntry): void {
       `nextEntry returned sequence ${entry.sequence} after ${previous ?? 'an empty log'}; expected sequence ${sequence}`,
     );
   }
-}
-
-/** The row of an entry; `payload` is the payload's RFC 8785 text, so verification can hash it as stored. */
-function toRow(entry: EvidenceEntry): EvidenceEntriesTable {
-  return {
-    sequence: entry.sequence,
-    schema_version: entry.schema_version,
-    kind: entry.kind,
-    recorded_at: entry.recorded_at,
-    session_id: optionalString(entry.payload.session_id),
-    previous_hash: entry.previous_hash,
-    entry_hash: entry.entry_hash,
-    payload: canonicalJson(entry.payload),
-    payload_jcs: 1,
-  };
 }
 
 function fromRow(row: EvidenceEntriesTable): EvidenceEntry {

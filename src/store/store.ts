@@ -82,7 +82,8 @@ export async function createStore(
   const crypto = options.crypto ?? nobleCrypto;
   const nextEntry: NextEntry =
     options.nextEntry ??
-    ((head, kind, payload, recordedAt) => createEntry(head, kind, payload, recordedAt, crypto));
+    ((head, kind, payload, recordedAt, payloadText) =>
+      createEntry(head, kind, payload, recordedAt, crypto, payloadText));
   const migrations = await migrate(db, dialect, options.migrations ?? MIGRATIONS, () => now().toISOString());
   const repositories = (ctx: StoreContext): StoreRepositories => ({
     decisions: createDecisionRepository(ctx),

@@ -1,5 +1,6 @@
 import { initialMigration } from './0001-initial';
 import { evidenceVerificationMigration } from './0002-evidence-verification';
+import { evidenceAppendPathMigration } from './0003-evidence-append-path';
 import { approvalsMigration } from './0004-approvals';
 import type { Migration } from './migrator';
 
@@ -7,6 +8,7 @@ import type { Migration } from './migrator';
 export const MIGRATIONS: readonly Migration[] = [
   initialMigration,
   evidenceVerificationMigration,
+  evidenceAppendPathMigration,
   approvalsMigration,
 ];
 
