@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { parseGatewayConfig } from './gateway-config';
 
@@ -37,4 +40,18 @@ test('server names must be unique (they prefix the tools)', () => {
     ],
   });
   expect(parsed).toEqual({ ok: false, problems: ["servers: the name 'a' is used twice"] });
+});
+
+test('the documented example (fixtures/mcp/gateway.example.json) parses', () => {
+  const file = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    '..',
+    'fixtures',
+    'mcp',
+    'gateway.example.json',
+  );
+  const parsed = parseGatewayConfig(JSON.parse(readFileSync(file, 'utf8')));
+  expect(parsed).toMatchObject({ ok: true, value: { servers: [{ name: 'fs' }, { name: 'warehouse' }] } });
 });
