@@ -83,10 +83,12 @@ export type CreateApproval = {
   ttlHours?: number;
   /** Overrides the clock (the demo seed scripts its timeline). */
   now?: Date;
+  /** No notifications for this transition (the demo seed must not message real providers). */
+  isSilent?: boolean;
 };
 
 /** A decision on an approval (approve, deny, expire). */
-export type DecideInput = { reason: string; externalRef?: string; now?: Date };
+export type DecideInput = { reason: string; externalRef?: string; now?: Date; isSilent?: boolean };
 
 /** A break-glass request. */
 export type BreakGlassRequest = {
@@ -95,6 +97,7 @@ export type BreakGlassRequest = {
   externalRef: string;
   ttlHours?: number;
   now?: Date;
+  isSilent?: boolean;
 };
 
 /** What a sweep did. */
@@ -201,7 +204,7 @@ export class ApprovalService {
       );
       return approval;
     });
-    this.#afterCommit(created, 'requested');
+    this.#afterCommit(created, 'requested', input.isSilent);
     return created;
   }
 
@@ -258,7 +261,7 @@ export class ApprovalService {
       await this.#log(tx, 'approval', next, event, 'pending', by, input.reason, input.externalRef, now);
       return { approval: next, event, isLate: false };
     });
-    this.#afterCommit(outcome.approval, outcome.event);
+    this.#afterCommit(outcome.approval, outcome.event, input.isSilent);
     if (outcome.isLate) {
       throw new ApiError(
         409,
@@ -322,7 +325,7 @@ export class ApprovalService {
         now,
       );
     });
-    this.#afterCommit(approval, 'break_glass');
+    this.#afterCommit(approval, 'break_glass', input.isSilent);
     return approval;
   }
 
@@ -379,12 +382,12 @@ export class ApprovalService {
       );
       return next;
     });
-    this.#afterCommit(reviewed, 'reviewed');
+    this.#afterCommit(reviewed, 'reviewed', input.isSilent);
     return reviewed;
   }
 
   /** Expires every pending approval whose deadline is at or before `now`, as `system`. */
-  async sweepExpired(now: Date = this.#options.clock()): Promise<SweepReport> {
+  async sweepExpired(now: Date = this.#options.clock(), isSilent = false): Promise<SweepReport> {
     const expired: string[] = [];
     for (;;) {
       const due = await this.#options.store.approvals.listExpired(formatTime(now), 100);
@@ -399,7 +402,7 @@ export class ApprovalService {
         if (approval === null) continue;
         changed += 1;
         expired.push(approval.approval_id);
-        this.#afterCommit(approval, 'expired');
+        this.#afterCommit(approval, 'expired', isSilent);
       }
       if (due.length < 100 || changed === 0) return { expired };
     }
@@ -489,10 +492,10 @@ export class ApprovalService {
   }
 
   /** After a commit: a checkpoint if one is due, and notifications, both off the response path. */
-  #afterCommit(approval: Approval, event: HistoryEvent): void {
+  #afterCommit(approval: Approval, event: HistoryEvent, isSilent = false): void {
     const { evidence, notifier, onBackgroundError } = this.#options;
     this.#track(evidence.checkpointIfDue().catch(onBackgroundError));
-    if (notifier !== null && notifier.wants(event)) {
+    if (!isSilent && notifier !== null && notifier.wants(event)) {
       this.#track(notifier.deliver(approval, { event }).catch(onBackgroundError));
     }
   }

@@ -1,11 +1,16 @@
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, beforeAll, expect, test } from 'vitest';
 import type { Store } from '../../store';
-import { openTestApp, postJson, testCrypto } from '../../../test/api-support';
+import { bundledPolicies, openTestApp, postJson, testCrypto } from '../../../test/api-support';
 import type { LogVerification } from '../evidence/evidence-service';
 import { seedDemoData } from './demo-seed';
 import { DEMO_SESSIONS } from './demo-script';
 
 const stores: Store[] = [];
+
+beforeAll(() => {
+  // The bundled packs load once per worker; on a busy machine that alone can take seconds.
+  bundledPolicies();
+}, 60_000);
 
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close()));
@@ -25,13 +30,16 @@ test('the demo seed runs every scripted action through the real engine into the 
   const { app, store, report } = await seeded();
   const actions = DEMO_SESSIONS.reduce((n, s) => n + s.actions.length, 0);
   expect(report).toMatchObject({ sessions: DEMO_SESSIONS.length, decisions: actions, skipped: [] });
-  expect(report?.checkpoints).toBe(DEMO_SESSIONS.length);
+  // One per session, and one after the demo approvals.
+  expect(report?.checkpoints).toBe(DEMO_SESSIONS.length + 1);
   // A living console needs every kind of outcome.
   expect(Object.keys(report?.outcomes ?? {}).sort()).toEqual(
     ['allow', 'allow_with_attestation', 'block', 'require_approval'].sort(),
   );
   const finished = DEMO_SESSIONS.filter((s) => s.state !== 'active').length;
-  expect(await store.evidence.count()).toBe(actions + finished);
+  const kinds = (await store.evidence.range(0, 10_000)).map((entry) => entry.kind);
+  expect(kinds.filter((kind) => kind === 'decision')).toHaveLength(actions);
+  expect(kinds.filter((kind) => kind === 'session')).toHaveLength(finished);
   const verification = (await (await app.request('/api/evidence/verify')).json()) as LogVerification;
   expect(verification).toMatchObject({ valid: true, errors: [], warnings: [] });
   const sessions = (await (await app.request('/api/sessions?state=completed')).json()) as { total: number };
@@ -41,7 +49,7 @@ test('the demo seed runs every scripted action through the real engine into the 
   expect(timeline.items.at(-1)?.timestamp).toBe(
     `${new Date(anchor.getTime() - (first?.startedMinutesAgo ?? 0) * 60_000).toISOString().slice(0, -1)}000+00:00`,
   );
-});
+}, 30_000);
 
 test('the seed is deterministic for an anchor time: same ids, same outcomes', async () => {
   const one = await seeded();
@@ -68,4 +76,24 @@ test('the seed only runs on an empty database, and skips sessions whose packs ar
   );
   expect(report?.skipped).toEqual(['sess_demo_k8s_incident']);
   expect(report?.sessions).toBe(DEMO_SESSIONS.length - 1);
+});
+
+test('the seed leaves approvals in every state, and a break-glass awaiting its review', async () => {
+  const { app, store, report } = await seeded();
+  expect(report?.approvals).toMatchObject({ break_glass: 2, review_pending: 1 });
+  for (const state of ['pending', 'approved', 'denied', 'expired']) {
+    expect(report?.approvals[state], state).toBeGreaterThanOrEqual(1);
+  }
+  const page = (await (await app.request('/api/approvals?limit=500')).json()) as {
+    items: { state: string; history: { event: string }[]; review_state?: string | null }[];
+  };
+  const states = new Set(page.items.map((a) => a.state));
+  expect([...states].sort()).toEqual(['approved', 'break_glass', 'denied', 'expired', 'pending']);
+  expect(page.items.filter((a) => a.review_state === 'reviewed')).toHaveLength(1);
+  const asked = await store.decisions.list({ decision: 'require_approval' }, { limit: 500 });
+  expect(page.items.filter((a) => a.state !== 'break_glass')).toHaveLength(asked.total);
+  const kinds = (await store.evidence.range(0, 10_000)).map((entry) => entry.kind);
+  expect(kinds.filter((kind) => kind === 'break_glass')).toHaveLength(3);
+  const verification = (await (await app.request('/api/evidence/verify')).json()) as LogVerification;
+  expect(verification).toMatchObject({ valid: true, errors: [], warnings: [] });
 });

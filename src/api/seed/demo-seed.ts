@@ -11,6 +11,7 @@ import type { CavraApp } from '../app';
 import { decideRequest } from '../decide';
 import { RegistryCache, enforceAgentRegistry, type RegistrySnapshot } from '../identity/registry-enforcement';
 import { agentFromInput, serverFromInput } from '../identity/registry-records';
+import { seedApprovals, type ApprovalSeedReport } from './demo-approvals';
 import { DEMO_AGENTS, DEMO_MCP_SERVERS } from './demo-registry';
 import { DEMO_SESSIONS, type ScriptedSession } from './demo-script';
 
@@ -25,11 +26,13 @@ export type SeedReport = {
   skipped: string[];
   /** Registered agents and MCP servers (decisions are enforced against them). */
   registry: { agents: number; mcp_servers: number };
+  /** Approvals per state (and break-glass reviews pending), made from the seeded decisions. */
+  approvals: ApprovalSeedReport;
 };
 
 /** What the seed runs on. */
 export type SeedTarget = {
-  app: Pick<CavraApp, 'evidence'>;
+  app: Pick<CavraApp, 'evidence' | 'approvals'>;
   store: Store;
   policies: PolicySet;
   crypto: EvidenceCrypto;
@@ -56,6 +59,7 @@ export async function seedDemoData(target: SeedTarget, options: SeedOptions): Pr
     outcomes: {},
     skipped: [],
     registry: await seedRegistry(target.store, options.anchor),
+    approvals: {},
   };
   const registry = await new RegistryCache(target.store).snapshot();
   for (const session of options.sessions ?? DEMO_SESSIONS) {
@@ -71,6 +75,8 @@ export async function seedDemoData(target: SeedTarget, options: SeedOptions): Pr
     if ((await target.app.evidence.checkpoint()).isNew) report.checkpoints += 1;
     report.sessions += 1;
   }
+  report.approvals = await seedApprovals(target.app, target.store, options.anchor);
+  if ((await target.app.evidence.checkpoint()).isNew) report.checkpoints += 1;
   return report;
 }
 
