@@ -35,7 +35,7 @@ beforeAll(async () => {
   keys.ec = await make('ec-1', 'ES256');
   keys.ed = await make('ed-1', 'EdDSA');
   keys.other = await make('rsa-1', 'RS256'); // same kid, a key the IdP never published
-});
+}, 60_000); // RSA key generation is slow on a loaded machine
 
 const stores: Store[] = [];
 afterEach(async () => {
