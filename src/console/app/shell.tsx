@@ -13,16 +13,17 @@ import { NAV_ITEMS } from './nav-items';
 function useThemeClass() {
   const theme = useUiStore((s) => s.theme);
   useEffect(() => {
-    const media = window.matchMedia('(prefers-color-scheme: dark)');
-    const apply = () =>
-      document.documentElement.classList.toggle(
-        'dark',
-        theme === 'dark' || (theme === 'system' && media.matches),
-      );
+    // matchMedia is missing in some embedded browsers and in jsdom: the system theme is then light.
+    const media =
+      typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+    const apply = () => {
+      const isDark = theme === 'dark' || (theme === 'system' && media?.matches === true);
+      document.documentElement.classList.toggle('dark', isDark);
+    };
     apply();
-    media.addEventListener('change', apply);
+    media?.addEventListener('change', apply);
     return () => {
-      media.removeEventListener('change', apply);
+      media?.removeEventListener('change', apply);
     };
   }, [theme]);
 }

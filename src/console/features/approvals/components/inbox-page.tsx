@@ -46,7 +46,7 @@ function StateCounts({ current, onPick }: { current: string; onPick: (state: str
           }}
         >
           {state ? APPROVAL_STATE_LOOK[state as keyof typeof APPROVAL_STATE_LOOK].label : 'all'}
-          <span className="tabular-nums opacity-80">{totals[i]?.data ?? '…'}</span>
+          <span className="tabular-nums">{totals[i]?.data ?? '…'}</span>
         </Button>
       ))}
     </div>
