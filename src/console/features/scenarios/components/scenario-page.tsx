@@ -184,7 +184,7 @@ export function ScenarioPage() {
         </p>
       </Section>
 
-      <div
+      <section
         data-tour="scenario-metrics"
         className="grid grid-cols-2 gap-3 sm:grid-cols-5"
         aria-label="Run metrics"
@@ -194,7 +194,7 @@ export function ScenarioPage() {
         <Stat label="Approval required" value={tally.approval_required} />
         <Stat label="Allowed" value={tally.allowed} hint={`${tally.attested} with attestation`} />
         <Stat label="Audit-only" value={tally.audit_only} />
-      </div>
+      </section>
       {run.state.status === 'failed' ? (
         <p
           role="alert"
@@ -216,11 +216,11 @@ export function ScenarioPage() {
                     {action.request.action_type} {action.request.target}
                   </span>
                 </span>
-                <span
-                  className="ml-auto text-xs"
-                  aria-label={index < decisions.length ? 'decided' : 'waiting'}
-                >
-                  {index < decisions.length ? '✓' : isRunning && index === decisions.length ? '…' : ''}
+                <span className="ml-auto text-xs">
+                  <span aria-hidden="true">
+                    {index < decisions.length ? '✓' : isRunning && index === decisions.length ? '…' : ''}
+                  </span>
+                  <span className="sr-only">{index < decisions.length ? 'decided' : 'waiting'}</span>
                 </span>
               </li>
             ))}
@@ -268,7 +268,11 @@ export function ScenarioPage() {
             <p role="status" aria-live="polite" className="mb-2 text-xs text-slate-700 dark:text-slate-300">
               {evidenceStatus}
             </p>
-            <pre className="max-h-[32rem] overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-950">
+            <pre
+              tabIndex={0}
+              aria-label="The run as JSON"
+              className="max-h-[32rem] overflow-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-950"
+            >
               {JSON.stringify(runEnvelope(scenario, mode, run.sessionId, decisions), null, 2)}
             </pre>
           </div>

@@ -1,0 +1,56 @@
+/**
+ * The live console bundle carries none of the sandbox backend (ARCHITECTURE.md: sql.js, the API app, the
+ * persona adapter stay in dist/sandbox). Both bundles are built here and searched for strings that survive
+ * minification; the same markers must be found in the sandbox bundle, so the test can fail.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, expect, test } from 'vitest';
+import { ROOT } from './support/server';
+
+/** Strings only the sandbox backend contains: sql.js, createApp (Hono routes, errors), the store, the seed. */
+const MARKERS = [
+  'sql-wasm',
+  'the request body is larger than 1 MB',
+  'x-cavra-auth-mode',
+  'evidence_entries',
+  'cavra.sandbox.seed.v1',
+  'Persona <id>',
+];
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+function markersIn(dir: string): string[] {
+  const all = files(dir);
+  const text = all
+    .filter((file) => /\.(js|css|html)$/.test(file))
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
+  const found = MARKERS.filter((marker) => text.includes(marker));
+  if (all.some((file) => file.endsWith('.wasm'))) found.push('*.wasm');
+  if (all.some((file) => file.endsWith('.gz'))) found.push('*.gz');
+  return found;
+}
+
+beforeAll(() => {
+  if (process.env.CAVRA_E2E_SKIP_BUILD === '1') return;
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-console.mjs')], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'sandbox/vite.config.ts'],
+    { cwd: ROOT, stdio: 'pipe' },
+  );
+}, 300_000);
+
+test('the sandbox bundle contains its backend (the markers are real)', () => {
+  expect(markersIn(join(ROOT, 'dist', 'sandbox')).sort()).toEqual([...MARKERS, '*.wasm', '*.gz'].sort());
+});
+
+test('the live console bundle contains none of the sandbox backend', () => {
+  expect(markersIn(join(ROOT, 'dist', 'console'))).toEqual([]);
+});
