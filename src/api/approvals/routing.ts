@@ -134,7 +134,8 @@ function describeIssues(document: unknown, error: z.ZodError): string[] {
     const message = /received undefined$/.test(issue.message)
       ? 'is required'
       : issue.message.replace(/^Invalid input: /, '').replace(/^expected array/, 'expected a list of rules');
-    return [`${issue.path.length === 0 ? 'the document' : fieldPath(issue.path)}: ${message}`];
+    const text = message.charAt(0).toLowerCase() + message.slice(1);
+    return [`${issue.path.length === 0 ? 'the document' : fieldPath(issue.path)}: ${text}`];
   });
 }
 

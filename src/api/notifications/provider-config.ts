@@ -246,5 +246,6 @@ function dotted(path: readonly PropertyKey[]): string {
 
 function readable(message: string): string {
   if (/received undefined$/.test(message)) return 'is required';
-  return message.replace(/^Invalid input: /, '').replace(/^Too (big|small): /, '');
+  const text = message.replace(/^Invalid input: /, '').replace(/^Too (big|small): /, '');
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
