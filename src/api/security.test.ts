@@ -395,3 +395,25 @@ test('a static JWKS needs no fetch at all', async () => {
   );
   expect((await opened.app.request('/api/console/session', bearer(await sign()))).status).toBe(401);
 });
+
+test('break-glass mode needs the Change Advisory Board: 403 for others and for agent tokens', async () => {
+  const { app } = await oidcApp();
+  const action = {
+    action_type: 'execute_command',
+    target: 'terraform apply -auto-approve',
+    policy_mode: 'break_glass',
+    break_glass_reason: 'INC-1 outage',
+  };
+  const engineer = await sign();
+  const refused = await app.request('/api/decisions', bearer(engineer, postJson(action)));
+  expect(refused.status).toBe(403);
+  expect(((await refused.json()) as ErrorBody).error.code).toBe('break_glass_not_allowed');
+  const cab = await sign({ ...CLAIMS, groups: ['Change Advisory Board'] });
+  const allowed = await app.request('/api/decisions', bearer(cab, postJson(action)));
+  expect(allowed.status).toBe(201);
+  const decided = (await allowed.json()) as { mode: string; actor: string; mode_reason: string };
+  expect(decided).toMatchObject({ mode: 'break_glass', actor: 'maya.chen@acme.example' });
+  expect(decided.mode_reason).toContain('maya.chen@acme.example');
+  const { token } = await issueToken(app, await sign(), 'ci-bot');
+  expect((await app.request('/api/decisions', bearer(token, postJson(action)))).status).toBe(403);
+});

@@ -4,6 +4,7 @@
  * values `{ status, code, message }` the route turns into its error response.
  */
 import type { Context } from 'hono';
+import { canBreakGlass } from '../approvals/permissions';
 import type { AuthAdapter, Principal } from '../auth';
 import { errorResponse } from '../errors';
 import { hasGroupPermission } from './permissions';
@@ -55,12 +56,18 @@ export async function requirePermission(
 }
 
 /** The identity fields of a decision request. */
-export type DecisionIdentityFields = { agent_id?: string; actor?: string; break_glass_actor?: string };
+export type DecisionIdentityFields = {
+  agent_id?: string;
+  actor?: string;
+  break_glass_actor?: string;
+  policy_mode?: string;
+};
 
 /**
  * Binds a decision request to its caller. With a credential, `agent_id` (agent tokens, OIDC agent claims) and
  * `actor` come from the identity; body values that disagree are refused with 403 (`agent_mismatch`, `actor_mismatch`). Without
- * one, OIDC mode refuses to store a decision (401) and demo mode keeps the body's labels.
+ * one, OIDC mode refuses to store a decision (401) and demo mode keeps the body's labels. The break-glass
+ * policy mode needs the Change Advisory Board (403 `break_glass_not_allowed`).
  */
 export function bindDecisionIdentity<T extends DecisionIdentityFields>(
   auth: AuthAdapter,
@@ -96,6 +103,17 @@ export function bindDecisionIdentity<T extends DecisionIdentityFields>(
       };
     }
   }
+  // An authenticated caller may invoke the break-glass mode only as a Change Advisory Board member.
+  if (body.policy_mode === 'break_glass' && !canBreakGlass(principal)) {
+    return {
+      ok: false,
+      status: 403,
+      code: 'break_glass_not_allowed',
+      message: `${principal.actor.actor} may not decide in break_glass mode: it needs the Change Advisory Board group`,
+    };
+  }
+  // The verified caller is the break-glass actor the evidence names.
+  if (body.policy_mode === 'break_glass') bound.break_glass_actor = bound.actor;
   return { ok: true, body: bound };
 }
 
