@@ -72,6 +72,14 @@ test('the workload decides real requests and leaves a chain that verifies from t
     expect(report.valid).toBe(true);
     expect(report.checked.checkpoints_verified).toBe(checkpoints.length);
 
+    // What the benchmark's goal measures: the store's streaming verification agrees.
+    const streamed = await store.evidence.verify({
+      roots: [root.value],
+      origin: signer.origin,
+      trustedCheckpoint: checkpoints[0],
+    });
+    expect(streamed).toEqual(report);
+
     // Real decisions of the bundled packs, several outcomes and action types, sessions of SESSION_LENGTH.
     const payloads = entries.map((e) => e.payload);
     expect(new Set(payloads.map((p) => p.schema_version))).toEqual(new Set(['cavra.decision.v1']));

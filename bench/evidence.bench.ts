@@ -444,9 +444,9 @@ async function main(): Promise<void> {
     '  One append = engine `decide` on a realistic request (21 shapes: commands, compound commands, files, git, MCP;\n' +
       '  sessions of 100) + `appendDecision(s)`: JCS payload (once), decision row (table + 9 indexes), session\n' +
       '  summary, entry hash, Merkle frontier, entry row (table + 1 index) and writer state in one transaction.\n' +
-      '  single: one append per commit, awaited in\n' +
-      '  turn. group c8: 8 concurrent callers on one store, coalesced by its group commit. batch: appendDecisions of\n' +
-      '  500 per commit. c8 on 8 pools: 8 stores (as 8 processes), each one caller, serialised by the advisory lock.\n' +
+      '  single: one append per commit, awaited in turn. group c8: 8 concurrent callers on one store, coalesced by\n' +
+      '  its group commit. batch: appendDecisions of 500 per commit. c8 on 8 pools: 8 stores (as 8 processes),\n' +
+      '  each one caller, serialised by the advisory lock.\n' +
       '  Fewer appends where a mode is slow (one commit per append). CPU is this process only (not the PG server).',
   );
   out.push(

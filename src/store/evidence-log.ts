@@ -170,9 +170,8 @@ export function createEvidenceLog(
   crypto: EvidenceCrypto,
 ): EvidenceLog {
   const commitPrepared = (requests: readonly PreparedAppend[]): Promise<(EvidenceEntry | null)[]> =>
-    inTransaction(ctx, async (db) => {
+    chainTransaction(ctx, async (db) => {
       const tx: StoreContext = { db, dialect: ctx.dialect };
-      await ctx.dialect.lock(db, 'evidence_chain');
       // PostgreSQL pays a round trip per statement, so a batch that fits one statement per table takes the path
       // that merges statements (see storeDecisionsPostgres); SQLite runs statements in-process.
       const merged = ctx.dialect.name === 'postgres' && requests.length <= POSTGRES_MERGED_ROWS;
@@ -355,6 +354,35 @@ async function storeDecisions(ctx: StoreContext, requests: readonly PreparedAppe
   if (stored.length > 0) await recordDecisionsInSessions(ctx, stored);
   return logged;
 }
+
+/**
+ * Runs `fn` in a transaction that holds the chain lock: a unit of work's (which already holds it) or a new one.
+ * On PostgreSQL a new transaction begins and takes the advisory lock in one round trip (one simple-protocol
+ * query of two statements, constants only); elsewhere it is `inTransaction` + `dialect.lock`.
+ */
+function chainTransaction<T>(ctx: StoreContext, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (ctx.dialect.name !== 'postgres' || ctx.db.isTransaction) {
+    return inTransaction(ctx, async (db) => {
+      await ctx.dialect.lock(db, 'evidence_chain');
+      return fn(db);
+    });
+  }
+  return ctx.db.connection().execute(async (db) => {
+    try {
+      await db.executeQuery(CompiledQuery.raw(POSTGRES_BEGIN_CHAIN));
+      const result = await fn(db);
+      await db.executeQuery(CompiledQuery.raw('commit'));
+      return result;
+    } catch (error) {
+      // INVARIANT: the connection goes back to the pool with no transaction open (a no-op when none is).
+      await db.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/** `begin` + the chain's advisory lock (`postgresStoreDialect.lock(trx, 'evidence_chain')`), as one query. */
+const POSTGRES_BEGIN_CHAIN = `begin; select pg_advisory_xact_lock(${String(PG_LOCK_CLASS.evidence_chain)}, hashtext('${LOG_ID}'))`;
 
 /** The most requests a PostgreSQL batch takes in merged statements (2 × 14,000 parameters at most). */
 const POSTGRES_MERGED_ROWS = 1000;
