@@ -121,7 +121,9 @@ describe.skipIf(!hasChromium)('sandbox e2e', { timeout: 120_000 }, () => {
       attested: 0,
     });
     await choosePersona('Developer');
-    expect(tally(await runScenario('break_glass')).blocked).toBe(7);
+    await go('/scenarios?scenario=before-the-agent-acts&mode=break_glass');
+    await page.getByRole('button', { name: 'Run agent scenario' }).click({ timeout: 60_000 });
+    await expect.poll(() => page.getByRole('alert').first().innerText()).toMatch(/Change Advisory Board/);
     await choosePersona('Change Advisory Board');
     expect(tally(await runScenario('break_glass')).attested).toBe(7);
     const session = await pageApi<{ permissions: { create_break_glass: boolean } }>('/console/session');

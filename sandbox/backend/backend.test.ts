@@ -24,7 +24,7 @@ let runs = 0;
 beforeAll(async () => {
   sandbox = await openNodeSandbox();
   api = new ApiClient({ fetch: sandbox.fetch, baseUrl: '/api' }, noLoginAuth('test', 'sandbox'));
-});
+}, 120_000);
 
 afterAll(async () => {
   await sandbox.backend().close();
@@ -74,8 +74,11 @@ test('the policy mode changes the decisions: audit-only records, strict gates th
   expect(strict.tally).toMatchObject({ blocked: 4, approval_required: 2, allowed: 1 });
 });
 
-test('break-glass depends on the persona: blocked for a developer, attested for the Change Advisory Board', async () => {
-  expect((await play(BEFORE_THE_AGENT_ACTS, 'break_glass', 'developer')).tally.blocked).toBe(7);
+test('break-glass depends on the persona: refused for a developer, attested for the Change Advisory Board', async () => {
+  await expect(play(BEFORE_THE_AGENT_ACTS, 'break_glass', 'developer')).rejects.toMatchObject({
+    status: 403,
+    message: expect.stringMatching(/Change Advisory Board/) as unknown,
+  });
   const cab = await play(BEFORE_THE_AGENT_ACTS, 'break_glass', 'cab');
   expect(cab.tally.attested).toBe(7);
   expect(cab.decisions[0]?.actor).toBe('cab.lee@sandbox.example');

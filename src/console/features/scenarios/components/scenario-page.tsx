@@ -174,7 +174,7 @@ export function ScenarioPage() {
             {mode === 'break_glass'
               ? run.permissions?.create_break_glass
                 ? ': may break glass, so actions are allowed with attestation.'
-                : ': may not break glass, so every action is blocked.'
+                : ': may not break glass, so the API refuses the run.'
               : ''}
           </p>
         </div>
