@@ -164,6 +164,28 @@ describe.skipIf(!hasChromium)('console e2e', { timeout: 60_000 }, () => {
     await page.close();
   });
 
+  test('an auditor verifies the whole log, opens a proof and downloads a session bundle', async () => {
+    const decision = (await api<Page1<DecisionRow>>('/decisions?limit=1')).items[0];
+    if (!decision) throw new Error('the seed has no decision');
+    const page = await open(`/evidence?proof=${decision.decision_id}`);
+    await page.getByRole('button', { name: 'Verify the whole log' }).click();
+    const report = page.getByRole('region', { name: 'Verify everything' });
+    await report.getByText('Every entry, link and signed checkpoint checks out.').waitFor();
+    await page
+      .getByRole('region', { name: 'Proof viewer' })
+      .getByText(/^✓\s*included$/)
+      .waitFor();
+    await page.getByLabel('Session id').fill(decision.session_id);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download signed bundle' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.zip$/);
+    await page.getByText(/^Saved .*\.zip \(/).waitFor();
+    await screenshot(page, 'evidence-verified-1280');
+    await page.close();
+  });
+
   test('the main pages have no serious or critical axe violations, in light and dark', async () => {
     const pages = [
       '/',

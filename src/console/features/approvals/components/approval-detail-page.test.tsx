@@ -101,7 +101,11 @@ const server = setupServer(
 beforeAll(() => {
   server.listen({ onUnhandledRequest: 'error' });
 });
+let unmount: (() => void) | null = null;
+
 afterEach(() => {
+  unmount?.();
+  unmount = null;
   server.resetHandlers();
   document.body.innerHTML = '';
 });
@@ -109,44 +113,50 @@ afterAll(() => {
   server.close();
 });
 
-function mount(path: string): () => void {
+function mount(path: string): void {
   window.location.hash = `#${path}`;
   const element = document.createElement('div');
   document.body.append(element);
-  return mountConsole(element, {
+  unmount = mountConsole(element, {
     fetch: (...args) => fetch(...args),
     baseUrl: API,
     auth: noLoginAuth('test'),
   });
 }
 
-test('a developer outside the group sees approve disabled, with the reason', async () => {
-  currentSession = session('dev@example.com', ['Developers'], false);
-  const unmount = mount(`/approvals/${approval.approval_id}`);
-  const approve = await screen.findByRole('button', { name: 'Approve…' }, { timeout: 10_000 });
-  expect(approve).toHaveProperty('disabled', true);
-  expect(
-    screen.getByText(
-      /Approve is unavailable: dev@example.com \(groups: Developers\) lacks the decide_approvals permission/,
-    ),
-  ).toBeTruthy();
-  expect(screen.getByText('0 of 2 approvals')).toBeTruthy();
-  unmount();
-});
+test(
+  'a developer outside the group sees approve disabled, with the reason',
+  { timeout: 30_000 },
+  async () => {
+    currentSession = session('dev@example.com', ['Developers'], false);
+    mount(`/approvals/${approval.approval_id}`);
+    const approve = await screen.findByRole('button', { name: 'Approve…' }, { timeout: 20_000 });
+    expect(approve).toHaveProperty('disabled', true);
+    expect(
+      screen.getByText(
+        /Approve is unavailable: dev@example.com \(groups: Developers\) lacks the decide_approvals permission/,
+      ),
+    ).toBeTruthy();
+    expect(screen.getByText('0 of 2 approvals')).toBeTruthy();
+  },
+);
 
-test('an approver in the group may approve and deny', async () => {
+test('an approver in the group may approve and deny', { timeout: 30_000 }, async () => {
   currentSession = session('ana@example.com', ['Platform Security'], true);
-  const unmount = mount(`/approvals/${approval.approval_id}`);
-  const approve = await screen.findByRole('button', { name: 'Approve…' }, { timeout: 10_000 });
-  await waitFor(() => {
-    expect(approve).toHaveProperty('disabled', false);
-  });
+  mount(`/approvals/${approval.approval_id}`);
+  const approve = await screen.findByRole('button', { name: 'Approve…' }, { timeout: 20_000 });
+  await waitFor(
+    () => {
+      expect(approve).toHaveProperty('disabled', false);
+    },
+    { timeout: 10_000 },
+  );
   expect(screen.getByRole('button', { name: 'Deny…' })).toHaveProperty('disabled', false);
-  unmount();
 });
 
-test('an unknown approval is an error naming it, not an empty page', async () => {
-  const unmount = mount('/approvals/apr_ffffffffffff');
-  expect(await screen.findByText('no such approval (HTTP 404, approval_not_found)')).toBeTruthy();
-  unmount();
+test('an unknown approval is an error naming it, not an empty page', { timeout: 30_000 }, async () => {
+  mount('/approvals/apr_ffffffffffff');
+  expect(
+    await screen.findByText('no such approval (HTTP 404, approval_not_found)', {}, { timeout: 20_000 }),
+  ).toBeTruthy();
 });
