@@ -81,7 +81,7 @@ test('each transition notifies after its commit; the response does not wait for 
   const listed = (await (await app.request(`/api/approvals/${id}/deliveries`)).json()) as { total: number };
   expect(listed.total).toBe(2);
   expect(errors).toEqual([]);
-});
+}, 30_000);
 
 test('POST /approvals/{id}/deliver re-sends now and answers with the delivery result', async () => {
   const fast = await receiver(0);
@@ -106,4 +106,4 @@ test('POST /approvals/{id}/deliver re-sends now and answers with the delivery re
   );
   expect(unknown.status).toBe(400);
   expect((await app.request(`/api/approvals/${id}/deliver`, post({}))).status).toBe(401);
-});
+}, 30_000);
