@@ -76,6 +76,8 @@ test("POST /agents normalises as upstream (id alias, string lists, defaults) and
     ['operations', 'agent_registered'],
   ]);
   expect(entries[0]?.payload).toMatchObject({ actor: 'demo-operator', subject: 'codex-agent' });
+  const verification = (await (await app.request('/api/evidence/verify')).json()) as { valid: boolean };
+  expect(verification.valid).toBe(true);
 });
 
 test.each([
