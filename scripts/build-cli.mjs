@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { precompiledPolicySchema } from './precompiled-policy-schema.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -27,6 +28,8 @@ export async function buildCli() {
     // better-sqlite3 is a native addon and pg loads optional native code: both resolve from node_modules.
     external: ['better-sqlite3', 'pg', 'pg-native'],
     metafile: true,
+    // The pack schema's validator is compiled here rather than at every start (scripts/precompiled-policy-schema.mjs).
+    plugins: [precompiledPolicySchema(root)],
     bundle: true,
     platform: 'node',
     format: 'esm',

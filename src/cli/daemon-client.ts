@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_SOCKET } from '../integrations/daemon/protocol';
-import { signRunnerAuth, type RunnerAuth } from '../integrations/daemon/runner-auth';
+import { signRunnerAuth, type RunnerAuth } from '../integrations/daemon/runner-sign';
 import type { Outcome } from './context';
 import type { CliIo } from './io';
 

@@ -5,7 +5,7 @@
  * `--approvals remote`, a required approval is opened on the API and waited for. Every failure is a
  * message; callers turn it into deny (or ask), never allow.
  */
-import { decide, type Decision, type DecisionRequest, type Result } from '../engine';
+import type { Decision, DecisionRequest } from '../engine';
 import { DaemonUnavailable, askDaemon } from '../integrations/daemon/client';
 import {
   failureVerdict,
@@ -17,7 +17,7 @@ import type { HookVerdict } from '../integrations/hooks/event';
 import { awaitApproval, isDecision, postDecision, type RemoteApi } from '../integrations/hooks/remote';
 import type { Outcome } from './context';
 import { daemonSocketPath, withRunnerAuth } from './daemon-client';
-import { describeEngineError, setupEngine, type SetupFlags } from './engine-setup';
+import type { SetupFlags } from './engine-setup';
 import type { CliIo } from './io';
 
 /** Flags every agent-facing command shares. */
@@ -36,17 +36,18 @@ export type DecisionSource = 'api' | 'daemon' | 'local';
 export type AgentDecision = { decision: Decision; source: DecisionSource; approvalId?: string | undefined };
 
 /** Lets tests replace the in-process engine (e.g. one that throws). */
-export type EngineFn = (request: DecisionRequest, io: CliIo, flags: SetupFlags) => Outcome<Decision>;
+export type EngineFn = (
+  request: DecisionRequest,
+  io: CliIo,
+  flags: SetupFlags,
+) => Outcome<Decision> | Promise<Outcome<Decision>>;
 
-/** The default {@link EngineFn}: loads the packs the request needs and decides. */
-export const localEngine: EngineFn = (request, io, flags) => {
-  const setup = setupEngine(io, flags, [request.policy_pack]);
-  if (!setup.ok) return setup;
-  const result: Result<Decision> = decide(request, setup.value.set, setup.value.options);
-  if (!result.ok)
-    return { ok: false, message: describeEngineError(result.error, request.policy_pack, setup.value) };
-  return { ok: true, value: result.value };
-};
+/**
+ * The default {@link EngineFn}: loads the packs the request needs and decides. Imported on demand, so a
+ * hook answered by the API or the daemon never loads the engine and its packs.
+ */
+export const localEngine: EngineFn = async (request, io, flags) =>
+  (await import('./hook-engine')).decideLocally(request, io, flags);
 
 /** The API named by the environment, if any. */
 export function remoteApi(io: CliIo): RemoteApi | undefined {
@@ -78,7 +79,7 @@ export async function decideForAgent(
     const fromDaemon = await askTheDaemon(io, request, flags.socket);
     if (fromDaemon !== undefined) return fromDaemon;
   }
-  const local = engine(request, io, flags);
+  const local = await engine(request, io, flags);
   return local.ok ? { ok: true, value: { decision: local.value, source: 'local' } } : local;
 }
 

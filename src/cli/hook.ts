@@ -4,7 +4,6 @@
  * approval that is not granted in time all answer deny (or ask with `--on-error ask`), never allow.
  */
 import type { DecisionRequest, PolicyMode } from '../engine';
-import { POLICY_MODES } from '../engine';
 import {
   claudeCodeAnswer,
   mapClaudeCodeEvent,
@@ -76,7 +75,7 @@ export async function runHook(args: string[], io: CliIo, deps: HookDeps = {}): P
     ? parsed.message
     : !onError.ok
       ? onError.message
-      : (checkAgentFlags(parsed.values) ?? checkMode(parsed.values['policy-mode']));
+      : checkAgentFlags(parsed.values);
   if (configError !== undefined || !parsed.ok) {
     const message = configError ?? 'invalid options';
     io.stderr(`cavra hook: ${message}\n`);
@@ -107,11 +106,6 @@ export async function runHook(args: string[], io: CliIo, deps: HookDeps = {}): P
     io.stderr(`cavra hook: internal error: ${message}\n`);
     return answer(failureVerdict(`internal error (${message})`, fallback));
   }
-}
-
-function checkMode(mode: string | undefined): string | undefined {
-  if (mode === undefined || (POLICY_MODES as readonly string[]).includes(mode)) return undefined;
-  return `unknown policy mode '${mode}': use one of ${POLICY_MODES.join(', ')}`;
 }
 
 function mapEvent(

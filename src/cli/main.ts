@@ -1,11 +1,10 @@
 import packageJson from '../../package.json';
-import { runEvaluate } from './evaluate';
 import { MAIN_HELP } from './help';
 import { EXIT, usageError, type CliIo } from './io';
-import { runPolicy } from './policy';
-import { runServe } from './serve';
 
 export type { CliIo } from './io';
+
+// Commands are imported on demand: a hook runs once per tool call and must not load what it does not use.
 
 const COMMANDS = [
   'evaluate',
@@ -44,14 +43,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`${packageJson.version}\n`);
       return EXIT.ok;
     case 'evaluate':
-      return runEvaluate(rest, io);
+      return (await import('./evaluate')).runEvaluate(rest, io);
     case 'policy':
-      return runPolicy(rest, io);
+      return (await import('./policy')).runPolicy(rest, io);
     case 'evidence':
       // Loaded on demand: other commands never load the evidence layer, the store or its drivers.
       return (await import('./evidence')).runEvidence(rest, io);
     case 'serve':
-      return runServe(rest, io);
+      return (await import('./serve')).runServe(rest, io);
     case 'mcp':
       // Loaded on demand: only `cavra mcp …` loads the MCP SDK.
       return (await import('./mcp')).runMcp(rest, io);
@@ -66,7 +65,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return (await import('./daemon')).runDaemon(rest, io);
     case 'explain':
       // Alias of `cavra policy explain`.
-      return runPolicy(argv, io);
+      return (await import('./policy')).runPolicy(argv, io);
     default:
       return usageError(
         io,

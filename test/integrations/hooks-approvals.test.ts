@@ -70,7 +70,7 @@ test('with CAVRA_API_URL the API decides and stores the decision; a block is den
     rule_id: 'filesystem.read.block',
     agent_id: 'claude-code',
   });
-});
+}, 60_000);
 
 test('--approvals remote: an approval granted by a person while the hook waits → allow', async () => {
   const { app, url } = await startApi();
@@ -91,7 +91,7 @@ test('--approvals remote: an approval granted by a person while the hook waits �
   // One approval: the hook waited on the one the API opened for the decision, it did not open another.
   const all = (await (await app.request('/api/approvals')).json()) as { total: number };
   expect(all.total).toBe(1);
-});
+}, 60_000);
 
 test('--approvals remote: a denied approval → deny, with the approval id and the reason', async () => {
   const { app, url } = await startApi();
@@ -108,7 +108,7 @@ test('--approvals remote: a denied approval → deny, with the approval id and t
   const answer = claudeAnswer((await hook).stdout);
   expect(answer.permission).toBe('deny');
   expect(answer.reason).toMatch(new RegExp(`approval ${approval.approval_id} .* is denied: not today`));
-});
+}, 60_000);
 
 test('--approvals remote: nobody decides within --approval-timeout → deny', async () => {
   const { url } = await startApi();
@@ -119,7 +119,7 @@ test('--approvals remote: nobody decides within --approval-timeout → deny', as
   const answer = claudeAnswer(run.stdout);
   expect(answer.permission).toBe('deny');
   expect(answer.reason).toMatch(/was not decided in time/);
-});
+}, 60_000);
 
 test('agent exec through the API: the command runs once its approval is granted', async () => {
   const { app, url } = await startApi();
@@ -131,4 +131,4 @@ test('agent exec through the API: the command runs once its approval is granted'
   const run = await exec;
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/total/);
-});
+}, 60_000);

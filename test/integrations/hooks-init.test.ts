@@ -4,9 +4,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect, test } from 'vitest';
-import { cavra, claudeAnswer, cleanEnv, fixture, tempDir } from './hooks-support';
+import { ROOT, cavra, claudeAnswer, cleanEnv, fixture, tempDir } from './hooks-support';
 
 type ClaudeSettings = {
   model?: string;
@@ -97,7 +97,7 @@ test('init refuses to overwrite a settings file that is not JSON', async () => {
   expect(run.code).toBe(1);
   expect(run.stderr).toMatch(/\.claude\/settings\.json is not valid JSON .*: fix or move it/);
   expect(readFileSync(join(cwd, '.claude/settings.json'), 'utf8')).toBe('{ "model": ');
-});
+}, 60_000);
 
 test('agent exec runs an allowed command with its stdio and exit code, and refuses a blocked one with 126', async () => {
   const cwd = tempDir();
@@ -123,3 +123,37 @@ test('agent exec runs an allowed command with its stdio and exit code, and refus
   const usage = await cavra(['agent', 'exec'], { cwd });
   expect(usage.code).toBe(2);
 }, 60_000);
+
+test('the bundle validates packs with the precompiled schema validator, with the same diagnostics as the engine', async () => {
+  const { parsePack } = await import('../../src/engine');
+  const cwd = tempDir();
+  const source =
+    'metadata: {id: y, title: t, description: d, version: "1", extra: 1}\ncommands:\n  block: [1, "x"]\n';
+  writeFileSync(join(cwd, 'pack.yaml'), source);
+  const run = await cavra(['policy', 'validate', 'pack.yaml'], { cwd });
+  const expected = parsePack(source, 'pack.yaml').diagnostics.map(
+    (d) => `${d.file}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`,
+  );
+  expect(expected.length).toBeGreaterThan(1);
+  for (const line of expected) expect(run.stdout).toContain(line);
+  // The current bundle (files reachable from its entry) carries the precompiled validator.
+  expect(
+    bundleFiles().some((file) =>
+      readFileSync(file, 'utf8').includes('cavra-precompiled:ajv-2020-precompiled'),
+    ),
+  ).toBe(true);
+}, 60_000);
+
+/** Every file of the current CLI bundle: the entry and the chunks it imports, statically or on demand. */
+function bundleFiles(): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const match of readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*"(\.\/[^"]+\.mjs)"/g)) {
+      visit(join(dirname(file), match[1] ?? ''));
+    }
+  };
+  visit(join(ROOT, 'dist/cli/cavra.mjs'));
+  return [...seen];
+}

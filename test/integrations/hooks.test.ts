@@ -18,7 +18,7 @@ test('every recorded event fixture has an expectation', () => {
     const names = readdirSync(join(FIXTURES, agent)).map((file) => file.replace(/\.json$/, ''));
     expect(names.sort()).toEqual(Object.keys(EXPECTATIONS[agent]).sort());
   }
-});
+}, 60_000);
 
 test.each(Object.entries(EXPECTATIONS['claude-code']))(
   'claude-code %s answers the documented PreToolUse decision',
@@ -57,14 +57,18 @@ test.each([
   ['claude-post-tool-use.json', /handles PreToolUse events, got 'PostToolUse'/],
   ['claude-no-tool-input.json', /no "tool_input" object/],
   ['claude-command-not-string.json', /no "command"/],
-])('claude-code: malformed stdin %s is denied, never allowed', async (file, message) => {
-  const run = await cavra(['hook', 'claude-code'], { input: fixture(`malformed/${file}`) });
-  expect(run.code).toBe(0);
-  const answer = claudeAnswer(run.stdout);
-  expect(answer.permission).toBe('deny');
-  expect(answer.reason).toMatch(message);
-  expect(answer.reason).toMatch(/fail closed/);
-});
+])(
+  'claude-code: malformed stdin %s is denied, never allowed',
+  async (file, message) => {
+    const run = await cavra(['hook', 'claude-code'], { input: fixture(`malformed/${file}`) });
+    expect(run.code).toBe(0);
+    const answer = claudeAnswer(run.stdout);
+    expect(answer.permission).toBe('deny');
+    expect(answer.reason).toMatch(message);
+    expect(answer.reason).toMatch(/fail closed/);
+  },
+  60_000,
+);
 
 test('cursor: an event it does not handle is denied', async () => {
   const run = await cavra(['hook', 'cursor'], { input: fixture('malformed/cursor-after-file-edit.json') });
@@ -72,7 +76,7 @@ test('cursor: an event it does not handle is denied', async () => {
   expect(run.stderr).toMatch(
     /handles beforeShellExecution, beforeMCPExecution, beforeReadFile, got 'afterFileEdit'/,
   );
-});
+}, 60_000);
 
 test('--on-error ask (or CAVRA_HOOK_ON_ERROR=ask) asks instead of denying; a bad value still denies', async () => {
   const asked = await cavra(['hook', 'claude-code', '--on-error', 'ask'], { input: 'nope' });
@@ -82,7 +86,7 @@ test('--on-error ask (or CAVRA_HOOK_ON_ERROR=ask) asks instead of denying; a bad
   });
   expect(claudeAnswer(bad.stdout)).toMatchObject({ permission: 'deny' });
   expect(claudeAnswer(bad.stdout).reason).toMatch(/--on-error .* must be deny or ask, got 'allow'/);
-});
+}, 60_000);
 
 test('a misconfigured hook command (unknown flag, unknown pack) denies instead of allowing', async () => {
   const flag = await cavra(['hook', 'claude-code', '--bogus'], {
@@ -97,7 +101,7 @@ test('a misconfigured hook command (unknown flag, unknown pack) denies instead o
   expect((JSON.parse(pack.stdout) as { agent_message: string }).agent_message).toMatch(
     /unknown policy pack 'no-such-pack'/,
   );
-});
+}, 60_000);
 
 test('--record stores the hook decision as evidence in the local store', async () => {
   const run = await cavra(['hook', 'claude-code', '--no-daemon', '--record', '--db', 'evidence.db'], {
@@ -105,4 +109,4 @@ test('--record stores the hook decision as evidence in the local store', async (
   });
   expect(claudeAnswer(run.stdout).permission).toBe('deny');
   expect(run.stderr).toMatch(/recorded 1 decision in .*evidence\.db \(evidence entry 0\)/);
-});
+}, 60_000);

@@ -3,15 +3,11 @@
  * with the daemon operator) or a CI OIDC token (GitHub Actions, GitLab …) verified against the issuer's
  * JWKS with jose. The HMAC signature covers the request itself, so it cannot be replayed onto another action.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { jwtVerify, type JWTVerifyGetKey } from 'jose';
-import type { JsonValue } from '../../engine';
-import { canonicalJson } from '../../evidence';
+import { hmacMessage, requestDigest } from './runner-sign';
 
-/** The `runner_auth` field of a request. */
-export type RunnerAuth =
-  | { type: 'hmac'; key_id: string; runner_id: string; issued_at: string; signature: string }
-  | { type: 'oidc'; token: string };
+export { signRunnerAuth, type RunnerAuth } from './runner-sign';
 
 /** A verified runner. */
 export type RunnerIdentity =
@@ -28,36 +24,9 @@ export type RunnerAuthConfig = {
 
 /** The text a redacted OIDC token is replaced with in evidence (reference §1.8). */
 export const REDACTED_OIDC = '<redacted-oidc-jwt>';
-const HMAC_CONTEXT = 'cavra.runner-auth.v1';
 
 export function isRunnerAuthRequired(config: RunnerAuthConfig): boolean {
   return (config.hmacKeys?.size ?? 0) > 0 || config.oidc !== undefined;
-}
-
-/** sha256 of the request's canonical JSON without `runner_auth`: what an HMAC identity is bound to. */
-export function requestDigest(request: Readonly<Record<string, unknown>>): string {
-  const rest: Record<string, JsonValue> = {};
-  for (const [key, value] of Object.entries(request)) {
-    if (key !== 'runner_auth' && value !== undefined) rest[key] = value as JsonValue;
-  }
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
-}
-
-function hmacMessage(keyId: string, runnerId: string, issuedAt: string, digest: string): string {
-  return `${HMAC_CONTEXT}\n${keyId}\n${runnerId}\n${issuedAt}\n${digest}`;
-}
-
-/** Signs a request for a runner (the client side: `cavra evaluate --daemon`, hooks, CI). */
-export function signRunnerAuth(
-  request: Readonly<Record<string, unknown>>,
-  key: { keyId: string; secret: Uint8Array; runnerId: string },
-  now: Date,
-): RunnerAuth {
-  const issuedAt = now.toISOString();
-  const signature = createHmac('sha256', key.secret)
-    .update(hmacMessage(key.keyId, key.runnerId, issuedAt, requestDigest(request)))
-    .digest('hex');
-  return { type: 'hmac', key_id: key.keyId, runner_id: key.runnerId, issued_at: issuedAt, signature };
 }
 
 /** The request as evidence records it: an OIDC token is replaced by {@link REDACTED_OIDC}. */
