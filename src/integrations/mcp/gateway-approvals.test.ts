@@ -19,7 +19,7 @@ function memoryBroker(): ApprovalBroker & { records: Map<string, ApprovalRecord>
         state: 'pending',
         approver_group: 'AI Governance',
         requested_at: '2026-11-25T12:00:00Z',
-        expires_at: '2026-11-26T12:00:00Z',
+        expires_at: '2999-01-01T00:00:00Z',
       };
       records.set(record.approval_id, record);
       return Promise.resolve(record);
@@ -112,4 +112,18 @@ test('a broker failure is an outcome, not an exception', async () => {
     get: () => Promise.resolve(null),
   };
   expect(await awaitApproval(request(broker, new Map()))).toEqual({ kind: 'failed', message: 'HTTP 503' });
+});
+
+test('a pending approval past its expiry counts as expired; the next call asks anew', async () => {
+  const broker = memoryBroker();
+  const known = new Map<string, string>();
+  await awaitApproval(request(broker, known));
+  const record = broker.records.get('apr_000000000001');
+  if (record !== undefined)
+    broker.records.set(record.approval_id, { ...record, expires_at: '2020-01-01T00:00:00Z' });
+  expect(await awaitApproval(request(broker, known))).toMatchObject({ kind: 'closed', state: 'expired' });
+  expect(await awaitApproval(request(broker, known))).toMatchObject({
+    kind: 'pending',
+    approvalId: 'apr_000000000002',
+  });
 });

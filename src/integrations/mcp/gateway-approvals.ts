@@ -57,7 +57,9 @@ function settle(
   waitedMs: number | undefined,
 ): ApprovalOutcome {
   const approvalId = record.approval_id;
-  switch (record.state) {
+  // A pending approval past its expiry can no longer be granted (the API's sweeper would expire it).
+  const isOverdue = record.state === 'pending' && Date.parse(record.expires_at) <= Date.now();
+  switch (isOverdue ? 'expired' : record.state) {
     case 'pending':
       return {
         kind: 'pending',
@@ -75,7 +77,7 @@ function settle(
       return {
         kind: 'closed',
         approvalId,
-        state: record.state,
+        state: isOverdue ? 'expired' : record.state,
         ...(typeof record.decided_by === 'string' && { by: record.decided_by }),
         ...(typeof reason === 'string' && { reason }),
       };

@@ -141,3 +141,45 @@ test('fingerprint ignores key order; strictest prefers block, then approval, the
   expect(strictest([of('warn', 'a'), of('require_approval', 'b')]).decision_id).toBe('b');
   expect(strictest([of('allow', 'a'), of('warn', 'b')]).decision_id).toBe('a');
 });
+
+test('two identical calls in flight share one approval request', async () => {
+  let requests = 0;
+  const broker: ApprovalBroker = {
+    label: 'memory',
+    request: async (decision) => {
+      requests += 1;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return {
+        approval_id: `apr_${String(requests).padStart(12, '0')}`,
+        decision_id: decision.decision_id,
+        state: 'pending',
+        approver_group: 'AI Governance',
+        requested_at: '2026-11-25T12:00:00Z',
+        expires_at: '2999-01-01T00:00:00Z',
+      };
+    },
+    get: (id) =>
+      Promise.resolve({
+        approval_id: id,
+        decision_id: 'dec',
+        state: 'pending',
+        approver_group: 'AI Governance',
+        requested_at: '2026-11-25T12:00:00Z',
+        expires_at: '2999-01-01T00:00:00Z',
+      }),
+  };
+  const { gateway, callLog } = await startGateway({
+    approvals: broker,
+    registry: () => Promise.resolve({ mcp_servers: [{ server_id: 'files', trust_tier: 'experimental' }] }),
+  });
+  const results = await Promise.all([
+    gateway.callTool('files__read_file', { path: 'a' }),
+    gateway.callTool('files__read_file', { path: 'a' }),
+  ]);
+  expect(requests).toBe(1);
+  expect(results.map((r) => (r._meta?.['cavra/gateway'] as { approval_id?: string }).approval_id)).toEqual([
+    'apr_000000000001',
+    'apr_000000000001',
+  ]);
+  expect(downstreamCalls(callLog)).toEqual([]);
+}, 30_000);

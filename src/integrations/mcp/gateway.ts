@@ -52,6 +52,11 @@ export class McpGateway {
   private readonly downstreams: Map<string, Downstream>;
   /** Approvals this gateway requested, by call fingerprint: the same call made again uses the same approval. */
   private readonly approvalsByCall = new Map<string, string>();
+  /**
+   * The approval step of each call, chained per fingerprint: two identical calls in flight must not request two
+   * approvals, nor both spend one approval (the second one runs after the first has used it).
+   */
+  private readonly approvalQueue = new Map<string, Promise<unknown>>();
   private readonly sessionId: string;
 
   constructor(options: GatewayOptions) {
@@ -214,6 +219,17 @@ export class McpGateway {
   }
 
   private async approve(call: CallFacts, decision: Decision): Promise<ApprovalOutcome> {
+    const previous = this.approvalQueue.get(call.fingerprint) ?? Promise.resolve();
+    const outcome = previous.then(() => this.approveNow(call, decision));
+    this.approvalQueue.set(call.fingerprint, outcome);
+    try {
+      return await outcome;
+    } finally {
+      if (this.approvalQueue.get(call.fingerprint) === outcome) this.approvalQueue.delete(call.fingerprint);
+    }
+  }
+
+  private approveNow(call: CallFacts, decision: Decision): Promise<ApprovalOutcome> {
     const approvals = this.options.config.approvals;
     return awaitApproval({
       broker: this.options.approvals,

@@ -362,7 +362,8 @@ test(
 test(
   'with CAVRA_API_URL, approvals are requested through the API and an approval there releases the call',
   async () => {
-    const { app, store } = await openTestApp();
+    // The API's clock is the real one: the gateway compares approvals' expiry with its own clock.
+    const { app, store } = await openTestApp({ clock: () => new Date() });
     const server = await new Promise<ServerType>((resolve) => {
       const started: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => {
         resolve(started);

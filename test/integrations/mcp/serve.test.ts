@@ -2,7 +2,7 @@
  * `cavra mcp serve` end to end: the SDK's client spawns the real CLI over stdio, lists the tools and calls
  * them; decisions come back as structured content (validated by the client against the output schema).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -178,20 +178,42 @@ test(
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cavra-mcp-serve-'));
     const db = join(dir, 'evidence.db');
-    const session = await connect(['mcp', 'serve', '--record', '--db', db, '--session-id', 'rec-1'], ROOT);
+    const registry = join(dir, 'registry.json');
+    writeFileSync(
+      registry,
+      JSON.stringify({
+        mcp_servers: [
+          { server_id: 'github', trust_tier: 'approved', allowed_tools: ['create_pull_request'] },
+        ],
+      }),
+    );
+    const session = await connect(
+      ['mcp', 'serve', '--record', '--db', db, '--session-id', 'rec-1', '--registry', registry],
+      ROOT,
+    );
     let decisionId: string;
     try {
       const blocked = await call(session.client, 'check_command', { command: 'rm -rf /' });
       decisionId = (blocked.structuredContent as { decision_id: string }).decision_id;
       expect(textOf(blocked)).toContain('recorded as evidence');
       await call(session.client, 'check_file_read', { path: 'README.md' });
+      const scoped = await call(session.client, 'check_mcp_tool_call', {
+        server: 'github',
+        tool: 'delete_repo',
+      });
+      expect(scoped.structuredContent).toMatchObject({
+        decision: 'require_approval',
+        rule_id: 'mcp.registry.tool_scope',
+        approver_group: 'AI Governance',
+      });
       const explained = await call(session.client, 'explain_decision', { decision_id: decisionId });
       expect(explained.structuredContent).toMatchObject({ decision_id: decisionId, decision: 'block' });
       const summary = await call(session.client, 'session_summary', {});
       expect(summary.structuredContent).toMatchObject({
         session_id: 'rec-1',
-        decision_count: 2,
+        decision_count: 3,
         blocked_count: 1,
+        approval_required_count: 1,
         source: 'evidence_store',
       });
     } finally {
@@ -200,7 +222,7 @@ test(
     const verified = cavra(['evidence', 'verify', '--db', db, '--json'], dir);
     expect(verified.stderr).toBe('');
     expect(verified.status).toBe(0);
-    expect(JSON.parse(verified.stdout)).toMatchObject({ valid: true, checked: { entries: 2 } });
+    expect(JSON.parse(verified.stdout)).toMatchObject({ valid: true, checked: { entries: 3 } });
   },
   TIMEOUT,
 );
