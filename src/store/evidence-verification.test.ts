@@ -257,5 +257,71 @@ for (const driver of drivers) {
       await store.evidence.append('session', payload, T(4));
       expect(chainProblems(await store.evidence.range(0, 10))).toEqual([]);
     });
+
+    test('migration 0003 keeps a written log as it was: verify() accepts it, appends continue', async () => {
+      await store.close();
+      await database.dispose();
+      database = await driver.createDatabase();
+      const [initial, verification] = MIGRATIONS;
+      if (initial === undefined || verification === undefined) throw new Error('migrations');
+      const legacy = legacyRows(3);
+      store = await database.open({
+        crypto: nodeCrypto,
+        migrations: [initial, legacy.migration, verification],
+      });
+      await store.evidence.appendMany(
+        [4, 5, 6].map((i) => ({
+          kind: 'decision' as const,
+          payload: { n: i, session_id: 'new' },
+          recordedAt: T(i),
+        })),
+      );
+      const before = await readAll(store);
+      await store.close();
+
+      // Reopened by this build: the legacy step stays known, the migrations after 0002 apply.
+      store = await database.open({
+        crypto: nodeCrypto,
+        migrations: [initial, legacy.migration, ...MIGRATIONS.slice(1)],
+      });
+      expect(store.migrations.applied).toContain('0003-evidence-append-path');
+      expect(await readAll(store)).toEqual(before);
+      expect(await store.evidence.forSession('new')).toHaveLength(3);
+      const report = await store.evidence.verify({ roots: [] });
+      expect(report).toEqual(
+        verifyLog(before.entries, [], { roots: [] }, nodeCrypto, { texts: before.texts }),
+      );
+      expect(report.errors).toEqual([]);
+      const next = await store.evidence.append('session', { session_id: 'new' }, T(7));
+      expect(next.previous_hash).toBe(before.entries[5]?.entry_hash);
+      expect(chainProblems(await store.evidence.range(0, 10))).toEqual([]);
+    });
+
+    test('verify() reports an edited row by its sequence, from the stored text', async () => {
+      await store.evidence.appendMany(
+        Array.from({ length: 6 }, (_, i) => ({
+          kind: 'decision' as const,
+          payload: { n: i, verdict: 'block', session_id: 's' },
+          recordedAt: T(i),
+        })),
+      );
+      expect((await store.evidence.verify({ roots: [] })).errors).toEqual([]);
+      await store.close();
+      // A later "migration" stands in for someone with write access to the database.
+      const tamper: Migration = {
+        id: '9999-zz-tamper',
+        up: async (db) => {
+          await db
+            .updateTable('evidence_entries')
+            .set({ payload: '{"n":2,"session_id":"s","verdict":"allow"}' })
+            .where('sequence', '=', 2)
+            .execute();
+        },
+      };
+      store = await database.open({ crypto: nodeCrypto, migrations: [...MIGRATIONS, tamper] });
+      const report = await store.evidence.verify({ roots: [] });
+      expect(report.valid).toBe(false);
+      expect(report.errors).toMatchObject([{ code: 'entry_hash_mismatch', sequence: 2 }]);
+    });
   });
 }
