@@ -129,3 +129,14 @@ export function failureResponse(c: Context, failure: Omit<CallerFailure, 'ok'>) 
       return errorResponse(c, 403, code, message);
   }
 }
+
+/** The OpenAPI security scheme of authenticated routes (`components.securitySchemes.bearer`). */
+export const BEARER_SCHEME = {
+  type: 'http',
+  scheme: 'bearer',
+  description:
+    'An OIDC access token (JWT) from the configured issuer, or an agent API token (`cavra_at_…`). Not needed in demo mode.',
+} as const;
+
+/** `security` of a route that needs a verified caller outside demo mode. */
+export const BEARER_SECURITY = [{ bearer: [] }];

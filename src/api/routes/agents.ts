@@ -5,7 +5,7 @@
  */
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { failureResponse, requirePermission } from '../identity/caller';
+import { BEARER_SCHEME, BEARER_SECURITY, failureResponse, requirePermission } from '../identity/caller';
 import { tokenView } from '../identity/agent-tokens';
 import { AGENT_PROFILES } from '../identity/registry-catalog';
 import { agentFromInput, agentView, agentWithUpdate, unknownProfile } from '../identity/registry-records';
@@ -47,6 +47,7 @@ const listAgents = createRoute({
 });
 
 const createAgent = createRoute({
+  security: BEARER_SECURITY,
   method: 'post',
   path: '/agents',
   tags: ['registry'],
@@ -69,6 +70,7 @@ const getAgent = createRoute({
 });
 
 const updateAgent = createRoute({
+  security: BEARER_SECURITY,
   method: 'patch',
   path: '/agents/{agent_id}',
   tags: ['registry'],
@@ -78,6 +80,7 @@ const updateAgent = createRoute({
 });
 
 const listTokens = createRoute({
+  security: BEARER_SECURITY,
   method: 'get',
   path: '/agents/{agent_id}/tokens',
   tags: ['registry'],
@@ -87,6 +90,7 @@ const listTokens = createRoute({
 });
 
 const createToken = createRoute({
+  security: BEARER_SECURITY,
   method: 'post',
   path: '/agents/{agent_id}/tokens',
   tags: ['registry'],
@@ -99,6 +103,7 @@ const createToken = createRoute({
 });
 
 const revokeToken = createRoute({
+  security: BEARER_SECURITY,
   method: 'post',
   path: '/agents/{agent_id}/tokens/{token_id}/revoke',
   tags: ['registry'],
@@ -115,7 +120,9 @@ export function agentRoutes({ deps, identity }: ApiContext) {
   const { store } = deps;
   const notFound = (c: Context, agentId: string) =>
     errorResponse(c, 404, 'agent_not_found', `agent '${agentId}' is not registered`);
-  return createRouter()
+  const router = createRouter();
+  router.openAPIRegistry.registerComponent('securitySchemes', 'bearer', BEARER_SCHEME);
+  return router
     .openapi(listProfiles, (c) => c.json({ items: [...AGENT_PROFILES], total: AGENT_PROFILES.length }, 200))
     .openapi(listAgents, async (c) => {
       const { items, total } = await store.registry.agents.list(c.req.valid('query'));

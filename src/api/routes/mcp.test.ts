@@ -170,3 +170,15 @@ test('GET /mcp/tool-classifications: all seven, one (trimmed, lowercased), or 40
   expect(missing.status).toBe(404);
   expect(((await missing.json()) as ErrorBody).error.code).toBe('mcp_capability_not_found');
 });
+
+test('registry writes are documented as needing a bearer credential', async () => {
+  const { app } = await setup();
+  const doc = (await (await app.request('/api/openapi.json')).json()) as {
+    components: { securitySchemes?: Record<string, { type: string; scheme: string }> };
+    paths: Record<string, Record<string, { security?: unknown }>>;
+  };
+  expect(doc.components.securitySchemes?.['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
+  expect(doc.paths['/mcp/servers']?.['post']?.security).toEqual([{ bearer: [] }]);
+  expect(doc.paths['/agents/{agent_id}/tokens']?.['post']?.security).toEqual([{ bearer: [] }]);
+  expect(doc.paths['/mcp/servers']?.['get']?.security).toBeUndefined();
+});

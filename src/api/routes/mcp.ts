@@ -7,7 +7,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { decide } from '../../engine';
 import { errorResponse } from '../errors';
-import { failureResponse, requirePermission } from '../identity/caller';
+import { BEARER_SCHEME, BEARER_SECURITY, failureResponse, requirePermission } from '../identity/caller';
 import { TOOL_CLASSIFICATIONS } from '../identity/registry-catalog';
 import { serverFromInput, serverView, serverWithUpdate } from '../identity/registry-records';
 import { toJson, writeRegistry } from '../identity/services';
@@ -36,6 +36,7 @@ const listServers = createRoute({
 });
 
 const createServer = createRoute({
+  security: BEARER_SECURITY,
   method: 'post',
   path: '/mcp/servers',
   tags: ['registry'],
@@ -58,6 +59,7 @@ const getServer = createRoute({
 });
 
 const updateServer = createRoute({
+  security: BEARER_SECURITY,
   method: 'patch',
   path: '/mcp/servers/{server_id}',
   tags: ['registry'],
@@ -98,7 +100,9 @@ export function mcpRoutes({ deps, identity }: ApiContext) {
   const { store } = deps;
   const notFound = (c: Context, serverId: string) =>
     errorResponse(c, 404, 'mcp_server_not_found', `MCP server '${serverId}' is not registered`);
-  return createRouter()
+  const router = createRouter();
+  router.openAPIRegistry.registerComponent('securitySchemes', 'bearer', BEARER_SCHEME);
+  return router
     .openapi(listServers, async (c) => {
       const { items, total } = await store.registry.mcpServers.list(c.req.valid('query'));
       return c.json({ items: items.map(serverView), total }, 200);
