@@ -96,12 +96,9 @@ export const ApprovalSchema = z
     external_ref: z.string().nullable().optional(),
     break_glass: z.boolean().optional(),
     break_glass_reason: z.string().optional(),
-    required_approvals: z
-      .number()
-      .int()
-      .openapi({
-        description: 'Distinct eligible approvers needed (routing rule `required_approvals`, default 1)',
-      }),
+    required_approvals: z.number().int().openapi({
+      description: 'Distinct eligible approvers needed (routing rule `required_approvals`, default 1)',
+    }),
     approvals: z.array(VoteSchema).openapi({ description: 'Approvals recorded so far (progress)' }),
     routing: z.object({
       routed_by: z.enum(['explicit', 'rule', 'decision']),
