@@ -35,7 +35,7 @@ test('an unknown command is a usage error naming the commands', async () => {
   const run = await runInMemory(['evalute', 'read_file', '.env']);
   expect(run.code).toBe(2);
   expect(run.stderr).toBe(
-    "cavra: unknown command 'evalute': use one of evaluate, policy, evidence, serve, help\nrun 'cavra --help' for usage\n",
+    "cavra: unknown command 'evalute': use one of evaluate, policy, evidence, serve, mcp, hook, init, agent, daemon, help\nrun 'cavra --help' for usage\n",
   );
 });
 
