@@ -69,6 +69,9 @@ options:
                                still printed, and the run says so on stderr and exits 3
       --db <url|path>          where --record writes: a SQLite file or a postgres:// URL
                                (default: $CAVRA_DATABASE_URL, else .cavra/cavra.db)
+      --daemon                 ask the running daemon (cavra daemon start) instead of loading the packs here;
+                               signs with the runner identity from CAVRA_RUNNER_* when set
+      --socket <path>          the daemon's socket (default: $CAVRA_DAEMON_SOCKET, else .cavra/daemon.sock)
 ${DECISION_FLAGS}
 
 with --policy-mode other than enforce, --json prints upstream's policy-mode summary

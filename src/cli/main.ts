@@ -4,8 +4,6 @@ import { EXIT, usageError, type CliIo } from './io';
 
 export type { CliIo } from './io';
 
-// Commands are imported on demand: a hook runs once per tool call and must not load what it does not use.
-
 const COMMANDS = [
   'evaluate',
   'policy',
@@ -24,6 +22,7 @@ const COMMANDS = [
  * test failures, 2 usage errors). All output goes through `io`, so tests can call this directly.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // Commands are imported on demand: a hook runs once per tool call and must not load what it does not use.
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
