@@ -48,6 +48,10 @@ export class ApiClient {
     return this.request<T>('POST', path, { body: body ?? {}, signal });
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, { body });
+  }
+
   /** A binary download (bundles): the body and the file name the server suggests. */
   async download(path: string): Promise<{ blob: Blob; fileName: string | null }> {
     const response = await this.send('GET', path, {});

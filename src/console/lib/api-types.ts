@@ -45,7 +45,11 @@ export type Permissions = {
   decide_approvals: boolean;
   publish_policy_packs: boolean;
   create_break_glass: boolean;
-} & Record<string, boolean>;
+  /** Approver groups the caller may decide for (`*` for all), when the server computes them. */
+  approve_groups?: string[];
+  /** May register and edit agents and MCP servers. */
+  registry_write?: boolean;
+} & Record<string, boolean | string[] | undefined>;
 
 export type ConsoleSession = {
   schema_version: 'cavra.console.session.v1';

@@ -48,6 +48,11 @@ export function whyNot(session: ConsoleSession, approval: Approval, action: Appr
   if (action === 'approve' && involved.some((identity) => own.includes(identity.toLowerCase()))) {
     return `${session.actor?.actor ?? 'you'} requested this action (or acted in it): separation of duties needs another member of ${approval.approver_group}`;
   }
+  const approveGroups = session.permissions.approve_groups;
+  if (approveGroups && action !== 'expire') {
+    if (approveGroups.includes('*') || approveGroups.includes(approval.approver_group)) return null;
+    return `${who} may decide for ${approveGroups.join(', ') || 'no group'}, not ${approval.approver_group}`;
+  }
   if (granted || groups.has(approval.approver_group)) return null;
   return `${who} is not in ${approval.approver_group} and no repository permission grants it`;
 }

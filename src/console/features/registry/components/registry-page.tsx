@@ -10,6 +10,7 @@ import { useApi } from '../../../lib/context';
 import { formatTime } from '../../../lib/format';
 import { useUrlFilters } from '../../../lib/url-state';
 import { agentsQuery, classificationsQuery, profilesQuery, serversQuery } from '../api/get-registry';
+import { AgentStatus, ServerTrust, useRegistryWrite } from './registry-edit';
 import { SimpleTable } from './simple-table';
 
 const TABS = [
@@ -65,7 +66,7 @@ function Agents() {
             { header: 'Agent', cell: (a) => <span className="font-mono text-xs">{a.agent_id}</span> },
             { header: 'Vendor', cell: (a) => `${a.vendor} ${a.version}` },
             { header: 'Owner', cell: (a) => a.owner },
-            { header: 'Status', cell: (a) => <Tag>{a.status}</Tag> },
+            { header: 'Status', cell: (a) => <AgentStatus agentId={a.agent_id} status={a.status} /> },
             { header: 'Risk', cell: (a) => <SeverityPill severity={a.risk_tier} /> },
             { header: 'Capabilities', cell: (a) => <Tags values={a.capabilities} /> },
             { header: 'Repositories', cell: (a) => <Tags values={a.allowed_repositories} /> },
@@ -88,8 +89,16 @@ function Servers() {
           rowKey={(s) => s.server_id}
           columns={[
             { header: 'Server', cell: (s) => <span className="font-mono text-xs">{s.server_id}</span> },
-            { header: 'Trust', cell: (s) => <Tag>{s.trust_tier}</Tag> },
-            { header: 'Approval', cell: (s) => <Tag>{s.approval_state}</Tag> },
+            {
+              header: 'Trust',
+              cell: (s) => <ServerTrust serverId={s.server_id} field="trust_tier" value={s.trust_tier} />,
+            },
+            {
+              header: 'Approval',
+              cell: (s) => (
+                <ServerTrust serverId={s.server_id} field="approval_state" value={s.approval_state} />
+              ),
+            },
             { header: 'Owner', cell: (s) => s.owner ?? '—' },
             { header: 'Capabilities', cell: (s) => <Tags values={s.capabilities} /> },
             {
@@ -157,6 +166,17 @@ function Classifications() {
   );
 }
 
+function WriteNote() {
+  const { mayWrite, why } = useRegistryWrite();
+  return (
+    <p className="mb-3 text-sm text-slate-700 dark:text-slate-300">
+      {mayWrite
+        ? 'You may change an agent’s status and an MCP server’s trust tier and approval state here.'
+        : `${why}. Register agents and servers with the API or cavra registry.`}
+    </p>
+  );
+}
+
 export function RegistryPage() {
   const { params, setParam } = useUrlFilters([]);
   const tab = TABS.find((t) => t.id === params.get('tab'))?.id ?? 'agents';
@@ -166,6 +186,7 @@ export function RegistryPage() {
         title="Registry"
         description="Agents and MCP servers CAVRA knows, how far they are trusted, and reference profiles."
       />
+      <WriteNote />
       <div role="group" aria-label="Registry views" className="mb-3 flex flex-wrap gap-1">
         {TABS.map((t) => (
           <Button

@@ -61,7 +61,13 @@ function Identity() {
                       {name}
                     </th>
                     <td className="py-1">
-                      <YesNo value={isAllowed} yes="allowed" no="not allowed" />
+                      {Array.isArray(isAllowed) ? (
+                        <span className="flex flex-wrap gap-1">
+                          {isAllowed.length > 0 ? isAllowed.map((g) => <Tag key={g}>{g}</Tag>) : 'none'}
+                        </span>
+                      ) : (
+                        <YesNo value={isAllowed === true} yes="allowed" no="not allowed" />
+                      )}
                     </td>
                   </tr>
                 ))}
