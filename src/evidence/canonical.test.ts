@@ -76,3 +76,16 @@ test('byte comparison', () => {
   expect(bytesEqual(Uint8Array.of(1, 2), Uint8Array.of(1, 3))).toBe(false);
   expect(bytesEqual(Uint8Array.of(1), Uint8Array.of(1, 0))).toBe(false);
 });
+
+test('a lone surrogate is refused wherever it is: value, key, next to escaped characters, at either end', () => {
+  const lone = ['\ud800', '\udc00', 'a\ud800', '\udc00b', 'x\n\ud800', '"\udfff"', '\\\ud83d'];
+  for (const text of lone) {
+    expect(() => canonicalJson(text), JSON.stringify(text)).toThrow(/lone surrogate/);
+    expect(() => canonicalJson({ [text]: 1 }), JSON.stringify(text)).toThrow(/lone surrogate/);
+    expect(() => canonicalJson({ a: [1, { b: text }] }), JSON.stringify(text)).toThrow(/lone surrogate/);
+  }
+  // Halves in two different strings never pair up: quotes separate them.
+  expect(() => canonicalJson(['\ud83d', '\ude00'])).toThrow(/lone surrogate/);
+  expect(() => canonicalJson({ '\ud83d': '\ude00' })).toThrow(/lone surrogate/);
+  expect(canonicalJson({ '😀': '\n😀"' })).toBe('{"😀":"\\n😀\\""}');
+});

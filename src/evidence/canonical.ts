@@ -34,9 +34,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 
 /** The JCS form of a string (RFC 8785 §3.2.2.2). */
 export function serializeString(text: string): string {
-  if (!isWellFormed(text)) {
-    throw new TypeError('canonical JSON: a string contains a lone surrogate, which has no UTF-8 form');
-  }
+  if (!isWellFormed(text)) throw new TypeError(LONE_SURROGATE_ERROR);
   // INVARIANT: JSON.stringify escapes exactly what RFC 8785 §3.2.2.2 requires, in the same lowercase form, and
   // nothing else in a well-formed string; most strings need none of it, so skip the call for them.
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
@@ -60,11 +58,24 @@ function sortKeys(keys: string[]): string[] {
   return keys;
 }
 
+const LONE_SURROGATE_ERROR = 'canonical JSON: a string contains a lone surrogate, which has no UTF-8 form';
+
+/**
+ * {@link serializeString} inside {@link canonicalJson}: a string with nothing to escape is copied as is and its
+ * well-formedness checked once, on the whole output (a lone surrogate stays lone there: quotes surround every
+ * string). A string JSON.stringify escapes is checked here, since escaping would hide a lone surrogate.
+ */
+function serializeMember(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
+  if (!isWellFormed(text)) throw new TypeError(LONE_SURROGATE_ERROR);
+  return JSON.stringify(text);
+}
+
 function serialize(value: JsonValue): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-      return serializeString(value);
+      return serializeMember(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
@@ -84,7 +95,7 @@ function serialize(value: JsonValue): string {
   for (const key of keys) {
     const member = value[key];
     if (member === undefined) continue;
-    out += (first ? '' : ',') + serializeString(key) + ':' + serialize(member);
+    out += (first ? '' : ',') + serializeMember(key) + ':' + serialize(member);
     first = false;
   }
   return out + '}';
@@ -96,7 +107,9 @@ function serialize(value: JsonValue): string {
  * @throws TypeError for non-finite numbers and strings with lone surrogates (they have no canonical form).
  */
 export function canonicalJson(value: JsonValue): string {
-  return serialize(value);
+  const text = serialize(value);
+  if (!isWellFormed(text)) throw new TypeError(LONE_SURROGATE_ERROR);
+  return text;
 }
 
 /** UTF-8 bytes of a string. */
@@ -119,6 +132,19 @@ export function sha256Text(text: string, crypto: EvidenceCrypto, from = 0, first
   const { written } = encoder.encodeInto(text, scratch);
   if (first !== undefined) scratch[from] = first.charCodeAt(0);
   return crypto.sha256(scratch.subarray(from, written));
+}
+
+/**
+ * SHA-256 of the UTF-8 bytes of `head + middle + tail`, encoded piece by piece into a reused buffer: no string
+ * is assembled (encoding a concatenation first flattens it, a copy of the whole text).
+ */
+export function sha256Pieces(head: string, middle: string, tail: string, crypto: EvidenceCrypto): Uint8Array {
+  const need = (head.length + middle.length + tail.length) * 3;
+  if (scratch.length < need) scratch = new Uint8Array(need);
+  let at = encoder.encodeInto(head, scratch).written;
+  at += encoder.encodeInto(middle, scratch.subarray(at)).written;
+  at += encoder.encodeInto(tail, scratch.subarray(at)).written;
+  return crypto.sha256(scratch.subarray(0, at));
 }
 
 /** Lowercase hex of bytes. */

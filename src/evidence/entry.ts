@@ -4,7 +4,7 @@
  * the log's length.
  */
 import type { JsonObject } from '../engine';
-import { canonicalJson, fromHex, serializeString, sha256Text, toHex } from './canonical';
+import { canonicalJson, fromHex, serializeString, sha256Pieces, sha256Text, toHex } from './canonical';
 import { leafHash } from './merkle';
 import { parseTimestamp } from './time';
 import type { EntryKind, EvidenceCrypto, EvidenceEntry, LogHead } from './types';
@@ -53,12 +53,24 @@ export function unhashedEntryText(
   schemaVersion: string,
   sequence: number,
 ): string {
+  const [head, tail] = envelope(kind, previousHash, recordedAt, schemaVersion, sequence);
+  return head + payloadText + tail;
+}
+
+/** The hashed text of an entry before and after its payload's text. */
+function envelope(
+  kind: string,
+  previousHash: string | null,
+  recordedAt: string,
+  schemaVersion: string,
+  sequence: number,
+): [string, string] {
   const previous = previousHash === null ? 'null' : serializeString(previousHash);
-  return (
-    `{"kind":${serializeString(kind)},"payload":${payloadText},"previous_hash":${previous},` +
-    `"recorded_at":${serializeString(recordedAt)},"schema_version":${serializeString(schemaVersion)},` +
-    `"sequence":${canonicalJson(sequence)}}`
-  );
+  return [
+    `{"kind":${serializeString(kind)},"payload":`,
+    `,"previous_hash":${previous},"recorded_at":${serializeString(recordedAt)},` +
+      `"schema_version":${serializeString(schemaVersion)},"sequence":${canonicalJson(sequence)}}`,
+  ];
 }
 
 /**
@@ -85,14 +97,8 @@ export function createEntry(
   }
   const sequence = head === null ? 0 : head.sequence + 1;
   const previousHash = head === null ? null : head.entry_hash;
-  const text = unhashedEntryText(
-    kind,
-    payloadText ?? canonicalJson(payload),
-    previousHash,
-    recordedAt,
-    ENTRY_SCHEMA,
-    sequence,
-  );
+  const [before, after] = envelope(kind, previousHash, recordedAt, ENTRY_SCHEMA, sequence);
+  const digest = sha256Pieces(before, payloadText ?? canonicalJson(payload), after, crypto);
   return {
     schema_version: ENTRY_SCHEMA,
     sequence,
@@ -100,7 +106,7 @@ export function createEntry(
     recorded_at: recordedAt,
     payload,
     previous_hash: previousHash,
-    entry_hash: toHex(sha256Text(text, crypto)),
+    entry_hash: toHex(digest),
   };
 }
 
