@@ -118,6 +118,19 @@ function readConfig(io: CliIo, path: string): Outcome<GatewayConfig> {
       message: `invalid gateway config '${path}': servers ${inline.join(', ')} carry "trust" while "registry" is set: keep trust in one place`,
     };
   }
+  const servers = [];
+  for (const server of config.servers) {
+    const env = expandValues(io, server.env, `servers.${server.name}.env`);
+    const headers = expandValues(io, server.headers, `servers.${server.name}.headers`);
+    if (!env.ok) return { ok: false, message: `invalid gateway config '${path}': ${env.message}` };
+    if (!headers.ok) return { ok: false, message: `invalid gateway config '${path}': ${headers.message}` };
+    servers.push({
+      ...server,
+      cwd: at(server.cwd ?? '.'),
+      ...(env.value !== undefined && { env: env.value }),
+      ...(headers.value !== undefined && { headers: headers.value }),
+    });
+  }
   const db = config.evidence?.db;
   return {
     ok: true,
@@ -128,9 +141,34 @@ function readConfig(io: CliIo, path: string): Outcome<GatewayConfig> {
       }),
       ...(config.registry?.file !== undefined && { registry: { file: at(config.registry.file) } }),
       ...(db !== undefined && { evidence: { db: /^postgres(ql)?:\/\//i.test(db) ? db : at(db) } }),
-      servers: config.servers.map((server) => ({ ...server, cwd: at(server.cwd ?? '.') })),
+      servers,
     },
   };
+}
+
+/**
+ * `${NAME}` in env and header values is replaced by the gateway's own environment variable, so secrets (tokens
+ * for a downstream server) stay out of the file. An unset variable is an error, never an empty string.
+ */
+function expandValues(
+  io: CliIo,
+  values: Record<string, string> | undefined,
+  where: string,
+): Outcome<Record<string, string> | undefined> {
+  if (values === undefined) return { ok: true, value: undefined };
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    let missing: string | undefined;
+    out[key] = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const found = io.env[name];
+      if (found === undefined) missing ??= name;
+      return found ?? '';
+    });
+    if (missing !== undefined) {
+      return { ok: false, message: `${where}.${key} uses \${${missing}}, which is not set: export it first` };
+    }
+  }
+  return { ok: true, value: out };
 }
 
 /** The registry fixed at start: a registry file, the servers' inline trust, or none (the pack's lists). */

@@ -318,7 +318,7 @@ describe('cavra mcp gateway (approvals: wait)', () => {
 });
 
 test(
-  'a registry file judges the servers; an invalid config is a usage error',
+  'a registry file judges the servers; ${VAR} in env comes from the environment; an invalid config is a usage error',
   async () => {
     const dirs = tempDir();
     writeFileSync(
@@ -330,12 +330,18 @@ test(
     const config = join(dirs.dir, 'gateway.json');
     writeFileSync(
       config,
-      JSON.stringify({ servers: [downstream('files', dirs.callLog)], registry: { file: 'registry.json' } }),
+      JSON.stringify({
+        servers: [downstream('files', '${MCP_TEST_CALL_LOG}')],
+        registry: { file: 'registry.json' },
+      }),
     );
-    const session = await connect(['mcp', 'gateway', '--config', config, '--db', dirs.db], dirs.dir);
+    const session = await connect(['mcp', 'gateway', '--config', config, '--db', dirs.db], dirs.dir, {
+      MCP_TEST_CALL_LOG: dirs.callLog,
+    });
     try {
       const read = await call(session.client, 'files__read_file', { path: 'x' });
       expect(gatewayMeta(read)).toMatchObject({ outcome: 'forwarded', rule_id: 'mcp.registry.allow' });
+      expect(downstreamCalls(dirs.callLog)).toHaveLength(1);
       const scoped = await call(session.client, 'files__delete_branch', { branch: 'x' });
       expect(gatewayMeta(scoped)).toMatchObject({
         outcome: 'approval_pending',
@@ -352,6 +358,13 @@ test(
     expect(invalid.stderr).toContain("invalid gateway config 'gateway.json'");
     expect(invalid.stderr).toContain('servers.0.name: use letters, digits');
     expect(invalid.stderr).toContain('give either "command"');
+    writeFileSync(
+      config,
+      JSON.stringify({ servers: [{ name: 'gh', command: 'x', env: { TOKEN: '${MCP_TEST_UNSET_TOKEN}' } }] }),
+    );
+    const unsetVar = cavra(['mcp', 'gateway', '--config', 'gateway.json'], dirs.dir);
+    expect(unsetVar.status).toBe(2);
+    expect(unsetVar.stderr).toContain('servers.gh.env.TOKEN uses ${MCP_TEST_UNSET_TOKEN}, which is not set');
     const missing = cavra(['mcp', 'gateway'], dirs.dir);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('missing --config');
