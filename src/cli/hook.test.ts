@@ -42,7 +42,7 @@ test('a hook whose engine throws answers deny (Claude Code) and exits 0', async 
     },
   });
   expect(run.err()).toMatch(/internal error: engine exploded/);
-});
+}, 60_000);
 
 test('a hook whose engine throws answers deny (Cursor), or ask when configured', async () => {
   const denied = io(CURSOR_EVENT);
@@ -51,7 +51,7 @@ test('a hook whose engine throws answers deny (Cursor), or ask when configured',
   const asked = io(CURSOR_EVENT, { CAVRA_HOOK_ON_ERROR: 'ask' });
   await runHook(['cursor', '--no-daemon'], asked, { engine: throwingEngine });
   expect(JSON.parse(asked.out())).toMatchObject({ permission: 'ask' });
-});
+}, 60_000);
 
 test('an unreachable API fails closed instead of deciding locally', async () => {
   const run = io(EVENT, { CAVRA_API_URL: 'http://127.0.0.1:9' });
@@ -63,7 +63,7 @@ test('an unreachable API fails closed instead of deciding locally', async () => 
   expect(answer.hookSpecificOutput.permissionDecisionReason).toMatch(
     /POST http:\/\/127\.0\.0\.1:9\/api\/decisions failed/,
   );
-});
+}, 60_000);
 
 test('--approvals remote without CAVRA_API_URL denies a require_approval decision', async () => {
   const event = JSON.parse(EVENT) as Record<string, unknown>;
@@ -72,4 +72,4 @@ test('--approvals remote without CAVRA_API_URL denies a require_approval decisio
   await runHook(['claude-code', '--no-daemon', '--approvals', 'remote'], run);
   expect(JSON.parse(run.out())).toMatchObject({ hookSpecificOutput: { permissionDecision: 'deny' } });
   expect(run.out()).toMatch(/--approvals remote needs CAVRA_API_URL/);
-});
+}, 60_000);
