@@ -6,10 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ApprovalRouting } from '../api/approvals/routing';
-import { parseRoutingDocument } from '../api/approvals/routing';
-import type { NotificationConfig } from '../api/notifications/provider-config';
-import { parseNotificationConfig } from '../api/notifications/provider-config';
+import {
+  parseNotificationConfig,
+  parseRoutingDocument,
+  type ApprovalRouting,
+  type NotificationConfig,
+} from '../api';
 
 /** What the server passes to the API (`ApiDeps.approvals`) and how often it sweeps expired approvals. */
 export type ApprovalSettings = {
