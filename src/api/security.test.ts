@@ -417,3 +417,30 @@ test('break-glass mode needs the Change Advisory Board: 403 for others and for a
   const { token } = await issueToken(app, await sign(), 'ci-bot');
   expect((await app.request('/api/decisions', bearer(token, postJson(action)))).status).toBe(403);
 });
+
+test('with OIDC on, session changes and on-demand checkpoints need a verified caller (401 anonymous)', async () => {
+  const { app } = await oidcApp();
+  const body = JSON.stringify({ session_id: 'sess_x', state: 'completed' });
+  const json = { 'content-type': 'application/json' };
+  const anonymous = await app.request('/api/sessions', { method: 'POST', headers: json, body });
+  expect(anonymous.status).toBe(401);
+  expect(((await anonymous.json()) as ErrorBody).error.code).toBe('authentication_required');
+  const signed = await app.request(
+    '/api/sessions',
+    bearer(await sign(), { method: 'POST', headers: json, body }),
+  );
+  expect(signed.status).toBe(200);
+
+  const checkpointAnonymous = await app.request('/api/evidence/checkpoints', { method: 'POST' });
+  expect(checkpointAnonymous.status).toBe(401);
+  const checkpointSigned = await app.request(
+    '/api/evidence/checkpoints',
+    bearer(await sign(), { method: 'POST' }),
+  );
+  expect([200, 201]).toContain(checkpointSigned.status);
+  const forged = await app.request(
+    '/api/evidence/checkpoints',
+    bearer(`${await sign()}x`, { method: 'POST' }),
+  );
+  expect(forged.status).toBe(401);
+});

@@ -21,6 +21,29 @@ export async function identify(
   return auth.authenticate(request);
 }
 
+/**
+ * A caller for a write that needs no particular group (session state, an on-demand checkpoint): with OIDC on,
+ * an anonymous request is refused (401) — every change to what the log records has an accountable author. In
+ * demo mode the demo operator stands.
+ */
+export async function requireCaller(
+  auth: AuthAdapter,
+  request: Request,
+  what: string,
+): Promise<{ ok: true; principal: Principal | null } | CallerFailure> {
+  const outcome = await identify(auth, request);
+  if (!outcome.ok) return outcome;
+  if (outcome.principal === null && auth.isOidcConfigured) {
+    return {
+      ok: false,
+      status: 401,
+      code: 'authentication_required',
+      message: `sign in to ${what}: send 'Authorization: Bearer <OIDC token>' or an agent token`,
+    };
+  }
+  return outcome;
+}
+
 const PERMISSION_TEXT: Readonly<Record<GroupPermission, string>> = {
   registry_write: 'change the agent and MCP registry',
   evidence_export: 'export evidence',

@@ -6,6 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { clampPage } from '../../store';
 import { errorResponse } from '../errors';
+import { BEARER_SECURITY, failureResponse, requireCaller } from '../identity/caller';
 import type { ApiContext } from '../router';
 import { createRouter } from '../router';
 import { errorResponses, jsonResponse, listOf, pageOf, PageQuery, pathParam } from '../schemas/common';
@@ -44,10 +45,11 @@ const postCheckpoint = createRoute({
   tags: ['evidence'],
   summary: 'Sign a checkpoint over the whole log now',
   description: 'Returns 200 with the latest checkpoint instead when it already covers every entry.',
+  security: BEARER_SECURITY,
   responses: {
     201: jsonResponse(CheckpointSchema, 'A new checkpoint'),
     200: jsonResponse(CheckpointSchema, 'The latest checkpoint, which already covers the log'),
-    ...errorResponses(409, 500),
+    ...errorResponses(400, 401, 403, 409, 500),
   },
 });
 
@@ -138,6 +140,8 @@ export function evidenceRoutes({ deps, evidence }: ApiContext) {
     })
     .openapi(listCheckpoints, async (c) => c.json(await evidence.listCheckpoints(c.req.valid('query')), 200))
     .openapi(postCheckpoint, async (c) => {
+      const caller = await requireCaller(deps.auth, c.req.raw, 'sign a checkpoint');
+      if (!caller.ok) return failureResponse(c, caller);
       const { checkpoint, isNew } = await evidence.checkpoint();
       return isNew ? c.json(checkpoint, 201) : c.json(checkpoint, 200);
     })

@@ -1,6 +1,7 @@
 /** Sessions (upstream §4, §5.2): summaries kept up to date by every stored decision; `POST` sets state. */
 import { createRoute } from '@hono/zod-openapi';
 import { errorResponse } from '../errors';
+import { BEARER_SECURITY, failureResponse, requireCaller } from '../identity/caller';
 import type { ApiContext } from '../router';
 import { createRouter } from '../router';
 import { errorResponses, jsonBody, jsonResponse, pageOf, pathParam } from '../schemas/common';
@@ -40,14 +41,16 @@ const postSession = createRoute({
   description:
     "The only way to change `state`. Once a session has decisions, its counts and times are the decisions', whatever the body says.",
   request: { body: jsonBody(SessionInputSchema, 'The summary') },
+  security: BEARER_SECURITY,
   responses: {
     200: jsonResponse(SessionSchema, 'The stored summary'),
-    ...errorResponses(400, 413, 415),
+    ...errorResponses(400, 401, 403, 413, 415),
   },
 });
 
 /** The sessions sub-app. */
 export function sessionRoutes({ deps, evidence }: ApiContext) {
+  const { auth } = deps;
   return createRouter()
     .openapi(listSessions, async (c) => {
       const { limit, offset, ...filter } = c.req.valid('query');
@@ -61,6 +64,8 @@ export function sessionRoutes({ deps, evidence }: ApiContext) {
       return c.json(sessionView(session), 200);
     })
     .openapi(postSession, async (c) => {
+      const caller = await requireCaller(auth, c.req.raw, 'change a session');
+      if (!caller.ok) return failureResponse(c, caller);
       const record = await evidence.recordSession(toSessionInput(c.req.valid('json')));
       return c.json(sessionView(record), 200);
     });
