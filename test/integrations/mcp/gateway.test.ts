@@ -5,10 +5,14 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { z } from 'zod';
 import type { ApprovalRecord, Store } from '../../../src/store';
 import { openTestApp, postJson } from '../../api-support';
 import { openSqliteStore } from '../../../src/store/drivers/better-sqlite3';
@@ -408,6 +412,52 @@ test(
       await session.close();
       await new Promise((done) => server.close(done));
       await store.close();
+    }
+  },
+  TIMEOUT,
+);
+
+test(
+  'a Streamable HTTP downstream server is fronted the same way',
+  async () => {
+    const received: string[] = [];
+    const http = createServer((req, res) => {
+      const server = new McpServer({ name: 'http-fixture', version: '1.0.0' });
+      server.registerTool('echo', { inputSchema: { text: z.string() } }, ({ text }) => {
+        received.push(text);
+        return { content: [{ type: 'text', text: `echo ${text}` }] };
+      });
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      res.on('close', () => {
+        void transport.close();
+        void server.close();
+      });
+      void server.connect(transport).then(() => transport.handleRequest(req, res));
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { port } = http.address() as AddressInfo;
+    const dirs = tempDir();
+    writeFileSync(
+      join(dirs.dir, 'gateway.json'),
+      JSON.stringify({
+        servers: [
+          {
+            name: 'web',
+            url: `http://127.0.0.1:${port}/mcp`,
+            trust: { trust_tier: 'approved', allowed_tools: ['echo'] },
+          },
+        ],
+      }),
+    );
+    const session = await connect(['mcp', 'gateway', '--config', 'gateway.json', '--db', dirs.db], dirs.dir);
+    try {
+      expect((await session.client.listTools()).tools.map((tool) => tool.name)).toEqual(['web__echo']);
+      const result = await call(session.client, 'web__echo', { text: 'hi' });
+      expect(textOf(result)).toBe('echo hi');
+      expect(received).toEqual(['hi']);
+    } finally {
+      await session.close();
+      await new Promise((done) => http.close(done));
     }
   },
   TIMEOUT,
