@@ -133,6 +133,18 @@ describe.skipIf(!hasChromium)('console e2e', { timeout: 60_000 }, () => {
     await page.close();
   });
 
+  test('the registry edits an MCP server where the session may', async () => {
+    const servers = await api<Page1<{ server_id: string; approval_state: string }>>('/mcp/servers');
+    const server1 = servers.items.find((item) => item.approval_state !== 'denied');
+    if (!server1) throw new Error('the seed has no MCP server to deny');
+    const page = await open('/registry?tab=mcp');
+    await page.getByLabel(`Approval state of ${server1.server_id}`).selectOption('denied');
+    await page.getByText(`${server1.server_id}: approval state is now denied`).waitFor();
+    const stored = await api<{ approval_state: string }>(`/mcp/servers/${server1.server_id}`);
+    expect(stored.approval_state).toBe('denied');
+    await page.close();
+  });
+
   test('an approver approves a pending request with a reason and sees it in the history', async () => {
     // The seed routes its gated decisions to approvals requested by the agents; any one will do.
     const pending = await api<Page1<{ approval_id: string; requested_by: string }>>(

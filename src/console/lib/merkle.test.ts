@@ -32,7 +32,7 @@ async function auditPath(index: number, leaves: Hash[]): Promise<Hash[]> {
     : [...(await auditPath(index - k, leaves.slice(k))), await treeHash(leaves.slice(0, k))];
 }
 
-test('every leaf of trees of 1 to 20 leaves proves to the root', async () => {
+test('every leaf of trees of 1 to 20 leaves proves to the root', { timeout: 30_000 }, async () => {
   for (let size = 1; size <= 20; size += 1) {
     const leaves = await Promise.all(Array.from({ length: size }, (_, i) => leaf(i)));
     const root = hex(await treeHash(leaves));

@@ -3,7 +3,7 @@
  * keyboard: j/k move, Enter opens, a/d open the approve/deny dialog of the selected request.
  */
 import { useInfiniteQuery, useQueries } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Button, fieldClass, labelClass } from '../../../components/ui/button';
 import { PageHeader } from '../../../components/ui/layout';
@@ -64,10 +64,16 @@ function Row({
   now: number;
   onSelect: () => void;
 }) {
+  const ref = useRef<HTMLLIElement>(null);
+  // Keyboard selection (j/k) moves through a long list: keep the selected request on screen.
+  useEffect(() => {
+    if (isSelected) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [isSelected]);
   const expires = new Date(approval.expires_at).getTime();
   const isOverdue = approval.state === 'pending' && expires < now;
   return (
     <li
+      ref={ref}
       aria-current={isSelected ? 'true' : undefined}
       onClick={onSelect}
       className={`rounded-md border p-3 text-sm ${isSelected ? 'border-teal-600 bg-teal-50 dark:bg-teal-950/40' : 'border-slate-200 dark:border-slate-800'}`}

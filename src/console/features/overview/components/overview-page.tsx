@@ -8,7 +8,12 @@ import type { Decision } from '../../../lib/api-types';
 import { useApi } from '../../../lib/context';
 import { formatCount, formatRelative, formatTime, shortHash } from '../../../lib/format';
 import { useNow } from '../../../lib/use-now';
-import { evidenceStatusQuery, healthQuery, pendingApprovalsQuery } from '../../../lib/shared-queries';
+import {
+  consoleSessionQuery,
+  evidenceStatusQuery,
+  healthQuery,
+  pendingApprovalsQuery,
+} from '../../../lib/shared-queries';
 import { outcomeTotalQuery, RECENT_LIMIT, recentDecisionsQuery } from '../api/get-overview';
 import { OutcomeChart } from './outcome-chart';
 
@@ -99,10 +104,13 @@ function Trend() {
 
 function PendingApprovals() {
   const api = useApi();
-  const pending = useQuery(pendingApprovalsQuery(api, 5));
+  const pending = useQuery(pendingApprovalsQuery(api, 100));
+  const session = useQuery(consoleSessionQuery(api));
+  const groups = session.data?.permissions.approve_groups ?? session.data?.actor?.groups ?? [];
+  const isMine = (group: string) => groups.includes('*') || groups.includes(group);
   return (
     <Section
-      title="Approvals waiting"
+      title="Approvals waiting for you"
       actions={
         <Link className="text-sm text-teal-800 underline dark:text-teal-300" to="/approvals?state=pending">
           Inbox
@@ -110,31 +118,35 @@ function PendingApprovals() {
       }
     >
       <QueryView query={pending} what="pending approvals">
-        {(page) =>
-          page.items.length === 0 ? (
-            <EmptyState title="Nothing is waiting for approval" />
-          ) : (
+        {(page) => {
+          const mine = page.items.filter((approval) => isMine(approval.approver_group));
+          if (mine.length === 0) {
+            return (
+              <EmptyState title="Nothing is waiting for you">
+                {page.total > 0 ? `${page.total} pending in groups you do not decide for.` : null}
+              </EmptyState>
+            );
+          }
+          return (
             <ul className="space-y-1.5 text-sm">
-              {page.items.map((approval) => (
+              {mine.slice(0, 5).map((approval) => (
                 <li key={approval.approval_id} className="flex flex-wrap items-center gap-2">
                   <ApprovalStatePill state={approval.state} />
                   <Link
                     className="font-mono text-xs text-teal-800 underline dark:text-teal-300"
                     to={`/approvals/${approval.approval_id}`}
                   >
-                    {approval.decision.target || approval.approval_id}
+                    {approval.decision.target ?? approval.approval_id}
                   </Link>
                   <span className="text-xs text-slate-600 dark:text-slate-400">
                     {approval.approver_group}
                   </span>
                 </li>
               ))}
-              {page.total > page.items.length ? (
-                <li className="text-xs">and {page.total - page.items.length} more</li>
-              ) : null}
+              {mine.length > 5 ? <li className="text-xs">and {mine.length - 5} more for you</li> : null}
             </ul>
-          )
-        }
+          );
+        }}
       </QueryView>
     </Section>
   );
