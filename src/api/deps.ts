@@ -33,6 +33,20 @@ export type ApiConfig = {
   databaseLabel?: string;
   /** Manifest `signer` of session bundles; default `cavra-api`. */
   bundleSigner?: string;
+  /**
+   * The console's sign-in (`/console/config` → `oidc`): the issuer, the console's public client (Authorization
+   * Code + PKCE) and what it asks for. Absent: an OIDC server's console says sign-in is not configured.
+   */
+  consoleOidc?: ConsoleOidcClient;
+};
+
+/** The console's OIDC client, as `/console/config` publishes it. */
+export type ConsoleOidcClient = {
+  issuer: string;
+  client_id: string;
+  scopes: string[];
+  /** Extra authorization-request parameters, e.g. `resource` (RFC 8707) or `audience` (Auth0). */
+  extra_query_params: Record<string, string>;
 };
 
 /** Everything `createApp` needs. */

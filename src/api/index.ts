@@ -21,7 +21,13 @@ export {
 } from './auth';
 export { parseOidcConfig, OIDC_ALGORITHMS, type OidcConfig } from './identity/oidc-config';
 export { parseRbacConfig, type RbacConfig } from './identity/rbac';
-export { webRandomHex12, type ApiConfig, type ApiDeps, type EvidenceSigner } from './deps';
+export {
+  webRandomHex12,
+  type ApiConfig,
+  type ApiDeps,
+  type ConsoleOidcClient,
+  type EvidenceSigner,
+} from './deps';
 export {
   ApprovalService,
   DEFAULT_TTL_HOURS,

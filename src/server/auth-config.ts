@@ -7,7 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseOidcConfig, parseRbacConfig, type OidcConfig, type RbacConfig } from '../api';
+import {
+  parseOidcConfig,
+  parseRbacConfig,
+  type ConsoleOidcClient,
+  type OidcConfig,
+  type RbacConfig,
+} from '../api';
 
 /** Identity settings: absent means demo mode. */
 export type AuthSettings = {
@@ -16,7 +22,12 @@ export type AuthSettings = {
   oidcSource: string;
   rbac: RbacConfig | undefined;
   rbacSource: string | undefined;
+  /** The console's sign-in client (`CAVRA_CONSOLE_OIDC_CLIENT_ID` …); absent: the console cannot sign in. */
+  console: ConsoleOidcClient | undefined;
 };
+
+/** Scopes the console asks for when `CAVRA_CONSOLE_OIDC_SCOPES` does not say. */
+export const DEFAULT_CONSOLE_SCOPES = ['openid', 'profile', 'email'];
 
 type Read<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -27,7 +38,15 @@ export function readAuthSettings(
 ): Read<AuthSettings | undefined> {
   const oidcValue = env['CAVRA_APPROVAL_OIDC_CONFIG']?.trim() ?? '';
   const rbacValue = env['CAVRA_APPROVAL_RBAC_FILE']?.trim() ?? '';
+  const consoleClientId = env['CAVRA_CONSOLE_OIDC_CLIENT_ID']?.trim() ?? '';
   if (oidcValue === '') {
+    if (consoleClientId !== '') {
+      return {
+        ok: false,
+        message:
+          'CAVRA_CONSOLE_OIDC_CLIENT_ID is set without CAVRA_APPROVAL_OIDC_CONFIG: the API would not verify the tokens the console signs in for. Configure OIDC too, or unset it to run in demo mode',
+      };
+    }
     if (rbacValue === '') return { ok: true, value: undefined };
     return {
       ok: false,
@@ -47,6 +66,8 @@ export function readAuthSettings(
       return { ok: false, message: issuesMessage('CAVRA_APPROVAL_RBAC_FILE', path, parsed.issues) };
     rbac = parsed.config;
   }
+  const consoleClient = readConsoleClient(env, consoleClientId, oidc.value.config.issuer);
+  if (!consoleClient.ok) return consoleClient;
   return {
     ok: true,
     value: {
@@ -54,8 +75,58 @@ export function readAuthSettings(
       oidcSource: oidc.value.source,
       rbac,
       rbacSource: rbac === undefined ? undefined : resolve(cwd, rbacValue),
+      console: consoleClient.value,
     },
   };
+}
+
+/**
+ * The console's public client: `CAVRA_CONSOLE_OIDC_CLIENT_ID`, `CAVRA_CONSOLE_OIDC_SCOPES` (space or comma
+ * separated; default `openid profile email`) and `CAVRA_CONSOLE_OIDC_EXTRA_PARAMS` (a query string added to the
+ * authorization request, e.g. `resource=https://cavra.example.com/api` for RFC 8707 or `audience=…` for Auth0).
+ */
+function readConsoleClient(
+  env: Record<string, string | undefined>,
+  clientId: string,
+  issuer: string,
+): Read<ConsoleOidcClient | undefined> {
+  const scopesValue = env['CAVRA_CONSOLE_OIDC_SCOPES']?.trim() ?? '';
+  const paramsValue = env['CAVRA_CONSOLE_OIDC_EXTRA_PARAMS']?.trim() ?? '';
+  if (clientId === '') {
+    const stray = [
+      scopesValue !== '' && 'CAVRA_CONSOLE_OIDC_SCOPES',
+      paramsValue !== '' && 'CAVRA_CONSOLE_OIDC_EXTRA_PARAMS',
+    ].filter((name): name is string => typeof name === 'string');
+    if (stray.length === 0) return { ok: true, value: undefined };
+    return {
+      ok: false,
+      message: `${stray.join(' and ')} set without CAVRA_CONSOLE_OIDC_CLIENT_ID: name the console's client too`,
+    };
+  }
+  const scopes =
+    scopesValue === '' ? [...DEFAULT_CONSOLE_SCOPES] : scopesValue.split(/[\s,]+/).filter(Boolean);
+  if (!scopes.includes('openid')) {
+    return {
+      ok: false,
+      message: "CAVRA_CONSOLE_OIDC_SCOPES must include 'openid' (the console signs users in)",
+    };
+  }
+  const params = new URLSearchParams(paramsValue.replace(/^\?/, ''));
+  const extra: Record<string, string> = {};
+  for (const [name, value] of params) {
+    if (
+      ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'nonce'].includes(
+        name,
+      )
+    ) {
+      return {
+        ok: false,
+        message: `CAVRA_CONSOLE_OIDC_EXTRA_PARAMS may not set '${name}': the console sets it for each sign-in`,
+      };
+    }
+    extra[name] = value;
+  }
+  return { ok: true, value: { issuer, client_id: clientId, scopes, extra_query_params: extra } };
 }
 
 function readOidc(value: string, cwd: string): Read<{ config: OidcConfig; source: string }> {

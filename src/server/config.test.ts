@@ -72,6 +72,36 @@ test.each([
     /CAVRA_APPROVAL_RBAC_FILE is set without CAVRA_APPROVAL_OIDC_CONFIG/,
   ],
   [
+    { CAVRA_CONSOLE_OIDC_CLIENT_ID: 'console' },
+    /CAVRA_CONSOLE_OIDC_CLIENT_ID is set without CAVRA_APPROVAL_OIDC_CONFIG/,
+  ],
+  [
+    {
+      CAVRA_APPROVAL_OIDC_CONFIG:
+        '{"issuer":"https://login.example","audience":"cavra","jwks_uri":"https://login.example/k"}',
+      CAVRA_CONSOLE_OIDC_SCOPES: 'profile',
+    },
+    /CAVRA_CONSOLE_OIDC_SCOPES set without CAVRA_CONSOLE_OIDC_CLIENT_ID/,
+  ],
+  [
+    {
+      CAVRA_APPROVAL_OIDC_CONFIG:
+        '{"issuer":"https://login.example","audience":"cavra","jwks_uri":"https://login.example/k"}',
+      CAVRA_CONSOLE_OIDC_CLIENT_ID: 'console',
+      CAVRA_CONSOLE_OIDC_SCOPES: 'profile email',
+    },
+    /must include 'openid'/,
+  ],
+  [
+    {
+      CAVRA_APPROVAL_OIDC_CONFIG:
+        '{"issuer":"https://login.example","audience":"cavra","jwks_uri":"https://login.example/k"}',
+      CAVRA_CONSOLE_OIDC_CLIENT_ID: 'console',
+      CAVRA_CONSOLE_OIDC_EXTRA_PARAMS: 'redirect_uri=https://evil.example',
+    },
+    /may not set 'redirect_uri'/,
+  ],
+  [
     { CAVRA_APPROVAL_ROUTING_FILE: 'routing.yaml' },
     /CAVRA_APPROVAL_ROUTING_FILE names \/routing.yaml, which cannot be read/,
   ],
@@ -98,4 +128,24 @@ test('database descriptions never show a password', () => {
   expect(describeDatabase({ driver: 'sqlite', path: '/srv/.cavra/cavra.db' })).toBe(
     'SQLite /srv/.cavra/cavra.db',
   );
+});
+
+test('the console sign-in client: issuer from the OIDC config, scopes and extra authorization parameters', () => {
+  const read = readServerConfig(
+    flags,
+    {
+      CAVRA_APPROVAL_OIDC_CONFIG:
+        '{"issuer":"https://login.example","audience":"cavra","jwks_uri":"https://login.example/k"}',
+      CAVRA_CONSOLE_OIDC_CLIENT_ID: 'cavra-console',
+      CAVRA_CONSOLE_OIDC_SCOPES: 'openid, profile groups',
+      CAVRA_CONSOLE_OIDC_EXTRA_PARAMS: '?resource=urn:cavra:api',
+    },
+    '/',
+  );
+  expect(read.ok && read.config.auth?.console).toEqual({
+    issuer: 'https://login.example',
+    client_id: 'cavra-console',
+    scopes: ['openid', 'profile', 'groups'],
+    extra_query_params: { resource: 'urn:cavra:api' },
+  });
 });

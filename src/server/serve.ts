@@ -97,6 +97,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         version: options.version,
         corsOrigins: config.corsOrigins,
         ...(config.publicApiBaseUrl !== undefined && { publicApiBaseUrl: config.publicApiBaseUrl }),
+        ...(config.auth?.console !== undefined && { consoleOidc: config.auth.console }),
         databaseLabel: store.dialect,
       },
       onBackgroundError: reportError,

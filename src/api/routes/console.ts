@@ -59,6 +59,18 @@ const ConfigSchema = z
       checkpoint_policy: z.object({ every_entries: z.number().int(), every_seconds: z.number() }),
     }),
     endpoints: z.record(z.string(), z.string()),
+    oidc: z
+      .object({
+        issuer: z.string(),
+        client_id: z.string(),
+        scopes: z.array(z.string()),
+        extra_query_params: z.record(z.string(), z.string()),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "The console's sign-in (Authorization Code + PKCE, public client); null in demo mode or when no console client is configured",
+      }),
   })
   .openapi('ConsoleConfig');
 
@@ -196,6 +208,7 @@ export function consoleRoutes({ deps, evidence }: ApiContext) {
             checkpoint_policy: { every_entries: policy.everyEntries, every_seconds: policy.everySeconds },
           },
           endpoints: { ...ENDPOINTS },
+          oidc: auth.isOidcConfigured && config.consoleOidc !== undefined ? config.consoleOidc : null,
         },
         200,
       );

@@ -35,6 +35,8 @@ export type ConsoleOidcConfig = {
   client_id: string;
   scopes?: string[] | string;
   audience?: string;
+  /** Added to the authorization request (`CAVRA_CONSOLE_OIDC_EXTRA_PARAMS`), e.g. `{ resource: … }`. */
+  extra_query_params?: Record<string, string>;
 };
 
 export type Permissions = {

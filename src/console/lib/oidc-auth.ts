@@ -47,7 +47,11 @@ export async function createOidcAuth(config: ConsoleOidcConfig, location: Locati
     scope: scopes,
     automaticSilentRenew: true,
     userStore: new WebStorageStateStore({ store: window.sessionStorage }),
-    ...(config.audience ? { extraQueryParams: { audience: config.audience } } : {}),
+    // Whatever the provider needs besides the standard parameters: RFC 8707 `resource`, Auth0 `audience` …
+    extraQueryParams: {
+      ...config.extra_query_params,
+      ...(config.audience ? { audience: config.audience } : {}),
+    },
   });
   const holder = new AuthStateHolder({ status: 'signed_out', message: null });
   const update = (user: User | null, message: string | null = null) => {
