@@ -9,7 +9,8 @@ import { afterEach, expect, test } from 'vitest';
 import { downstreamCalls, downstreamServer, textOf } from '../../../test/integrations/mcp/support';
 import { counterIds, bundledPolicies, steppingClock } from '../../../test/api-support';
 import { decide, type Decision, type JsonObject } from '../../engine';
-import { McpGateway, fingerprint, strictest, type GatewayOptions } from './gateway';
+import { McpGateway, type GatewayOptions } from './gateway';
+import { fingerprint, strictest } from './gateway-results';
 import type { ApprovalBroker, EvidenceSink } from './ports';
 
 const gateways: McpGateway[] = [];

@@ -4,7 +4,6 @@
  * recorded before anything reaches a downstream server. Fail closed: an unknown tool, an engine or store error,
  * a missing approval or a crashed server gives an error result, never a forwarded call.
  */
-import { createHash } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   CallToolRequestSchema,
@@ -12,10 +11,18 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Decision, DecisionRequest, JsonObject, JsonValue, McpRegistry } from '../../engine';
-import { canonicalJson } from '../../evidence';
+import type { Decision, DecisionRequest, JsonObject, McpRegistry } from '../../engine';
 import { Downstream, type Log } from './downstream';
 import type { GatewayConfig } from './gateway-config';
+import {
+  decisionMeta,
+  errorResult,
+  fingerprint,
+  GATEWAY_META_KEY,
+  strictest,
+  type CallFacts,
+  type CallOutcome,
+} from './gateway-results';
 import { awaitApproval, type ApprovalOutcome } from './gateway-approvals';
 import type { ApprovalBroker, Decider, EvidenceSink } from './ports';
 
@@ -33,16 +40,6 @@ export type GatewayOptions = {
   version: string;
   sleep?: (ms: number) => Promise<void>;
 };
-
-/** The `_meta` key under which results say what the gateway did. */
-export const GATEWAY_META_KEY = 'cavra/gateway';
-
-/** What became of one call, as recorded in its `operations` evidence entry. */
-export type CallOutcome =
-  'forwarded' | 'downstream_error' | 'blocked' | 'approval_pending' | 'approval_denied' | 'refused';
-
-/** Outcomes stricter first: the strictest decision of a call is the one obeyed. */
-const STRICTNESS: Record<string, number> = { block: 3, require_approval: 2 };
 
 export class McpGateway {
   /** The MCP server to connect to a transport. Its tool handlers are set on the low-level server, because
@@ -373,39 +370,6 @@ export class McpGateway {
       );
     }
   }
-}
-
-/** What identifies one call in evidence. */
-type CallFacts = { call_id: string; server: string; tool: string; fingerprint: string };
-
-/** SHA-256 (hex) of the canonical JSON of the call: an approval covers exactly this call. */
-export function fingerprint(server: string, tool: string, args: Record<string, unknown> | undefined): string {
-  const text = canonicalJson({ server, tool, arguments: (args ?? {}) as JsonValue });
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** The strictest decision (block, then require_approval, then the first); the MCP decision wins ties. */
-export function strictest(decisions: readonly Decision[]): Decision {
-  let best = decisions[0];
-  if (best === undefined) throw new Error('strictest() needs at least one decision');
-  for (const decision of decisions) {
-    if ((STRICTNESS[decision.decision] ?? 0) > (STRICTNESS[best.decision] ?? 0)) best = decision;
-  }
-  return best;
-}
-
-function decisionMeta(decision: Decision): JsonObject {
-  return {
-    decision: decision.decision,
-    decision_id: decision.decision_id,
-    rule_id: decision.rule_id,
-    severity: decision.severity,
-    reason: decision.reason,
-  };
-}
-
-function errorResult(text: string, meta: JsonObject): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text }], _meta: { [GATEWAY_META_KEY]: meta } };
 }
 
 function sleep(ms: number): Promise<void> {
