@@ -49,3 +49,8 @@ export function decisionMeta(decision: Decision): JsonObject {
 export function errorResult(text: string, meta: JsonObject): CallToolResult {
   return { isError: true, content: [{ type: 'text', text }], _meta: { [GATEWAY_META_KEY]: meta } };
 }
+
+/** A reason as a sentence of its own in a longer message (engine reasons may lack the final stop). */
+export function sentence(text: string): string {
+  return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+}

@@ -10,7 +10,7 @@ import { downstreamCalls, downstreamServer, textOf } from '../../../test/integra
 import { counterIds, bundledPolicies, steppingClock } from '../../../test/api-support';
 import { decide, type Decision, type JsonObject } from '../../engine';
 import { McpGateway, type GatewayOptions } from './gateway';
-import { fingerprint, strictest } from './gateway-results';
+import { fingerprint, sentence, strictest } from './gateway-results';
 import type { ApprovalBroker, EvidenceSink } from './ports';
 
 const gateways: McpGateway[] = [];
@@ -136,6 +136,10 @@ test('fingerprint ignores key order; strictest prefers block, then approval, the
   expect(fingerprint('s', 't', { a: 1, b: [1, 2] })).toBe(fingerprint('s', 't', { b: [1, 2], a: 1 }));
   expect(fingerprint('s', 't', { a: 1 })).not.toBe(fingerprint('s', 't', { a: 2 }));
   expect(fingerprint('s', 't', undefined)).toBe(fingerprint('s', 't', {}));
+  expect([sentence('Matched sensitive path policy: .env'), sentence('Approved. ')]).toEqual([
+    'Matched sensitive path policy: .env.',
+    'Approved.',
+  ]);
   const of = (outcome: Decision['decision'], id: string): Decision =>
     ({ decision: outcome, decision_id: id }) as Decision;
   expect(strictest([of('allow', 'a'), of('require_approval', 'b'), of('block', 'c')]).decision_id).toBe('c');

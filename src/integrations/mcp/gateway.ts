@@ -19,6 +19,7 @@ import {
   errorResult,
   fingerprint,
   GATEWAY_META_KEY,
+  sentence,
   strictest,
   type CallFacts,
   type CallOutcome,
@@ -138,7 +139,7 @@ export class McpGateway {
     if (decision.decision === 'block') {
       await this.recordOutcome(call, decisions, 'blocked');
       return errorResult(
-        `blocked by CAVRA (rule ${decision.rule_id}, ${decision.severity}): ${decision.reason} ` +
+        `blocked by CAVRA (rule ${decision.rule_id}, ${decision.severity}): ${sentence(decision.reason)} ` +
           `The call to ${serverName}__${tool} was not made; do not retry it as is.`,
         { outcome: 'blocked', ...decisionMeta(decision) },
       );
@@ -266,7 +267,7 @@ export class McpGateway {
             ? ''
             : ` (still pending after ${Math.round(approval.waitedMs / 1000)} s)`;
         return errorResult(
-          `approval required (rule ${decision.rule_id}): ${decision.reason} Approval ${approval.approvalId} is ` +
+          `approval required (rule ${decision.rule_id}): ${sentence(decision.reason)} Approval ${approval.approvalId} is ` +
             `pending with ${approval.approverGroup}${waited}; the call to ${target} was not made. Once it is ` +
             `approved, make the same call again.`,
           {
