@@ -59,10 +59,12 @@ describe.skipIf(!hasChromium)('console e2e', { timeout: 60_000 }, () => {
     const summary = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as {
       console_initial_gz_kb: number;
       sandbox_backend_markers: string[];
+      react_development_build: boolean;
     };
     expect(summary.console_initial_gz_kb).toBeGreaterThan(50);
     expect(summary.console_initial_gz_kb).toBeLessThanOrEqual(300);
     expect(summary.sandbox_backend_markers).toEqual([]);
+    expect(summary.react_development_build).toBe(false);
   });
 
   test('the overview shows the counts the API reports', async () => {

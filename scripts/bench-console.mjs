@@ -56,6 +56,10 @@ export function measureConsole() {
   const leaks = SANDBOX_MARKERS.filter((marker) =>
     assets.some((file) => readFileSync(join(outDir, 'assets', file), 'utf8').includes(marker)),
   );
+  // React's development build says this; a production build never does (a NODE_ENV slip costs ~60 KB gz).
+  const isDevelopmentReact = assets.some((file) =>
+    readFileSync(join(outDir, 'assets', file), 'utf8').includes('Download the React DevTools'),
+  );
   const kb = (bytes) => Math.round((bytes / 1024) * 10) / 10;
   return {
     initial,
@@ -65,6 +69,7 @@ export function measureConsole() {
     console_largest_route_gz_kb: kb(Math.max(0, ...routes.map((r) => r.gz))),
     budget_gz_kb: BUDGET_GZ_KB,
     sandbox_backend_markers: leaks,
+    react_development_build: isDevelopmentReact,
   };
 }
 
