@@ -10,6 +10,7 @@ import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { precompiledPolicySchema } from './precompiled-policy-schema.mjs';
+import { embeddedPacks } from './embedded-packs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,7 +30,8 @@ export async function buildCli() {
     external: ['better-sqlite3', 'pg', 'pg-native'],
     metafile: true,
     // The pack schema's validator is compiled here rather than at every start (scripts/precompiled-policy-schema.mjs).
-    plugins: [precompiledPolicySchema(root)],
+    // The bundled packs are embedded parsed and validated (scripts/embedded-packs.mjs).
+    plugins: [precompiledPolicySchema(root), embeddedPacks(root)],
     bundle: true,
     platform: 'node',
     format: 'esm',

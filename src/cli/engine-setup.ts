@@ -1,21 +1,24 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  buildPolicySetFromParsed,
   DEFAULT_PACK,
   type DecideOptions,
   type EngineError,
   type McpRegistry,
+  type ParsedPackSource,
   type PolicySet,
 } from '../engine';
 import {
   addPolicyFile,
   declaredParents,
-  loadPolicies,
   readPolicyFile,
   systemContext,
   type LoadedPolicies,
   type Outcome,
 } from './context';
 import type { CliIo } from './io';
+import { packFiles, parsePackSource, policyDirs } from './load-policies';
 import { loadRegistry } from './registry';
 
 /** Where a decision's inputs come from: `--policy`, `--registry`, `--cwd`. */
@@ -42,7 +45,7 @@ export function setupEngine(
   if (policyFile === undefined) needed.add(DEFAULT_PACK);
   else
     for (const parent of declaredParents(policyFile.value.source, policyFile.value.file)) needed.add(parent);
-  const loaded = loadPolicies(io, needed);
+  const loaded = loadPackChains(io, needed);
   let set = loaded.set;
   if (policyFile !== undefined) {
     const extended = addPolicyFile(set, policyFile.value);
@@ -57,6 +60,39 @@ export function setupEngine(
   }
   const workspaceRoot = resolve(io.cwd, flags.cwd ?? '.');
   return { ok: true, value: { set, loaded, options: systemContext(workspaceRoot, registry) } };
+}
+
+/**
+ * The named packs and their ancestors, from the folders visible to the run ($CAVRA_POLICY_DIR, ./policies,
+ * bundled). Only those files are read and parsed: one decision needs one pack chain, not all twenty packs,
+ * and bundled packs come pre-parsed from the CLI build (docs/decisions/0024-cold-start.md).
+ */
+export function loadPackChains(io: CliIo, ids: Iterable<string>): LoadedPolicies {
+  const files = packFiles(policyDirs(io.env, io.cwd));
+  const parsed = new Map<string, ParsedPackSource>();
+  const queue = [...ids];
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    const file = files.get(id);
+    if (file === undefined || parsed.has(id)) continue;
+    const source = readFileSync(file, 'utf8');
+    const pack = parsePackSource({ id, file, source });
+    parsed.set(id, pack);
+    queue.push(...(pack.document === undefined ? declaredParents(source, file) : parentsOf(pack.document)));
+  }
+  return { set: buildPolicySetFromParsed([...parsed.values()]), ids: [...files.keys()].sort(), files };
+}
+
+/** `metadata.inherits` of a parsed pack (as `declaredParents` reads it from the text). */
+function parentsOf(document: NonNullable<ParsedPackSource['document']>): string[] {
+  const metadata = document['metadata'];
+  const inherits =
+    typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)
+      ? metadata['inherits']
+      : undefined;
+  if (typeof inherits === 'string') return [inherits];
+  return Array.isArray(inherits)
+    ? inherits.filter((parent): parent is string => typeof parent === 'string')
+    : [];
 }
 
 /**

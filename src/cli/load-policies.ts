@@ -1,7 +1,16 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildPolicySet, type PackSource, type PolicySet } from '../engine';
+import {
+  buildPolicySet,
+  parsePack,
+  type JsonObject,
+  type PackSource,
+  type ParsedPackSource,
+  type PolicySet,
+} from '../engine';
+import { EMBEDDED_PACKS } from './embedded-packs';
 
 /** The `policies/` folder shipped with CAVRA (next to package.json). */
 export function bundledPolicyDir(): string {
@@ -25,17 +34,42 @@ export function policyDirs(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return [...new Set(dirs)];
 }
 
-/** Reads every `<dir>/<pack-id>/policy.yaml` (directories without one are skipped, as upstream). */
-export function readPackSources(dirs: readonly string[]): PackSource[] {
-  const byId = new Map<string, PackSource>();
+/**
+ * Every `<dir>/<pack-id>/policy.yaml` (directories without one are skipped, as upstream), pack id → file,
+ * without reading them: a run reads only the packs it needs.
+ */
+export function packFiles(dirs: readonly string[]): Map<string, string> {
+  const files = new Map<string, string>();
   for (const dir of dirs) {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const file = join(dir, entry.name, 'policy.yaml');
-      if (!entry.isDirectory() || byId.has(entry.name) || !existsSync(file)) continue;
-      byId.set(entry.name, { id: entry.name, file, source: readFileSync(file, 'utf8') });
+      if (!entry.isDirectory() || files.has(entry.name) || !existsSync(file)) continue;
+      files.set(entry.name, file);
     }
   }
-  return [...byId.values()];
+  return files;
+}
+
+/** Reads every `<dir>/<pack-id>/policy.yaml` (directories without one are skipped, as upstream). */
+export function readPackSources(dirs: readonly string[]): PackSource[] {
+  return [...packFiles(dirs)].map(([id, file]) => ({ id, file, source: readFileSync(file, 'utf8') }));
+}
+
+/**
+ * Parses and validates one pack. A pack shipped with CAVRA whose text is unchanged comes from the table the
+ * CLI build embeds (already parsed and validated, no diagnostics), everything else goes through `parsePack`.
+ */
+export function parsePackSource(source: PackSource): ParsedPackSource {
+  const embedded = EMBEDDED_PACKS[createHash('sha256').update(source.source, 'utf8').digest('hex')];
+  if (embedded !== undefined) {
+    return {
+      id: source.id,
+      file: source.file,
+      document: JSON.parse(embedded) as JsonObject,
+      diagnostics: [],
+    };
+  }
+  return { id: source.id, ...parsePack(source.source, source.file) };
 }
 
 /** Loads and compiles the packs visible from the environment. */

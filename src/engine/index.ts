@@ -6,9 +6,11 @@ export { decide, type DecideOptions } from './decide';
 export { analyzeCommand, type AnalyzedCommand, type Analysis } from './command/analyze';
 export {
   buildPolicySet,
+  buildPolicySetFromParsed,
   withExtraPack,
   DEFAULT_PACK,
   type PackSource,
+  type ParsedPackSource,
   type PolicySet,
 } from './policy/policy-set';
 export { parsePack, POLICY_SCHEMA, type ParsedPack, type PolicyDiagnostic } from './policy/document';

@@ -1,6 +1,6 @@
 import type { EngineError, JsonObject, Result } from '../types';
 import { compilePack, type CompiledPack } from './compile';
-import { isJsonObject, parsePack, type PolicyDiagnostic } from './document';
+import { isJsonObject, parsePack, type ParsedPack, type PolicyDiagnostic } from './document';
 import { mergeChain } from './merge';
 
 /** Source text of one pack, addressed by id (the directory name under `policies/`). */
@@ -22,13 +22,29 @@ export const DEFAULT_PACK = 'cavra-ai-agent-baseline';
  * parents') is left out and its diagnostics kept; an inheritance cycle or an unknown parent is an error.
  */
 export function buildPolicySet(sources: readonly PackSource[], defaultPack = DEFAULT_PACK): PolicySet {
+  return buildPolicySetFromParsed(
+    sources.map((source) => ({ id: source.id, ...parsePack(source.source, source.file) })),
+    defaultPack,
+  );
+}
+
+/** One pack already parsed and validated (by `parsePack`, or ahead of time for packs shipped with CAVRA). */
+export type ParsedPackSource = ParsedPack & { id: string };
+
+/**
+ * `buildPolicySet` for packs parsed elsewhere: resolves inheritance and compiles. The documents must have
+ * been validated against the pack schema; a pack whose diagnostics include an error is left out.
+ */
+export function buildPolicySetFromParsed(
+  parsedPacks: readonly ParsedPackSource[],
+  defaultPack = DEFAULT_PACK,
+): PolicySet {
   const diagnostics: PolicyDiagnostic[] = [];
   const documents = new Map<string, { file: string; document: JsonObject }>();
-  for (const source of sources) {
-    const parsed = parsePack(source.source, source.file);
+  for (const parsed of parsedPacks) {
     diagnostics.push(...parsed.diagnostics);
     if (parsed.document !== undefined && !parsed.diagnostics.some((d) => d.severity === 'error')) {
-      documents.set(source.id, { file: source.file, document: parsed.document });
+      documents.set(parsed.id, { file: parsed.file, document: parsed.document });
     }
   }
   const packs = new Map<string, CompiledPack>();
