@@ -1,4 +1,4 @@
-/** Help texts of the agent integrations (`hook`, `init`, `agent exec`, `daemon`); docs/integrations.md. */
+/** Help texts of the agent integrations (`hook`, `init`, `agent exec`, `daemon`); docs/integrations/. */
 
 const AGENT_FLAGS = `  -p, --policy-pack <id>       pack to decide with (default: cavra-ai-agent-baseline)
   -m, --policy-mode <mode>     enforce (default), audit_only, strict or break_glass

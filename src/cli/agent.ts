@@ -1,7 +1,7 @@
 /**
  * `cavra agent exec -- <command…>`: the wrapper for agents without hooks (and for scripts): evaluate the
  * command, run it only when allowed, and say why not otherwise. Exit codes follow the shell's convention
- * for "could not run": 126 blocked, 125 approval required or evaluation failed (docs/integrations.md).
+ * for "could not run": 126 blocked, 125 approval required or evaluation failed (docs/integrations/ci-runners.md).
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';

@@ -153,7 +153,7 @@ subcommands:
   gateway --config <file>      an MCP server over stdio in front of downstream MCP servers: every tools/call
                                is decided, recorded, and forwarded only when allowed
 
-run 'cavra mcp <subcommand> --help' for its options. docs: docs/integrations-mcp.md
+run 'cavra mcp <subcommand> --help' for its options. docs: docs/integrations/mcp.md
 `;
 
 export const MCP_SERVE_HELP = `usage: cavra mcp serve [options]
@@ -190,5 +190,5 @@ options:
       --db <url|path>          evidence store (default: evidence.db of the config, $CAVRA_DATABASE_URL,
                                else .cavra/cavra.db)
 
-configuration: docs/integrations-mcp.md; example: fixtures/mcp/gateway.example.json
+configuration: docs/integrations/mcp.md; example: fixtures/mcp/gateway.example.json
 `;
