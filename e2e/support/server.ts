@@ -6,18 +6,27 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export type RunningServer = { url: string; stop: () => Promise<void>; dir: string };
 
-export async function startServer(): Promise<RunningServer> {
+/** Extra environment (e.g. the OIDC configuration) and a fixed port (default: a free one). */
+export type ServerOptions = { env?: Record<string, string>; port?: number };
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'cavra-e2e-'));
+  const port = String(options.port ?? 0);
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(ROOT, 'bin', 'cavra.mjs'), 'serve', '--port', '0', '--db', join(dir, 'cavra.sqlite')],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CAVRA_HOST: '127.0.0.1' } },
+    [join(ROOT, 'bin', 'cavra.mjs'), 'serve', '--port', port, '--db', join(dir, 'cavra.sqlite')],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CAVRA_HOST: '127.0.0.1', ...options.env },
+    },
   );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -61,4 +70,17 @@ export async function startServer(): Promise<RunningServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A port that was free a moment ago (for a server whose URL must be known before it starts). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) =>
+    probe.close(() => {
+      resolve();
+    }),
+  );
+  return port;
 }

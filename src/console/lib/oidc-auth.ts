@@ -79,6 +79,9 @@ export async function createOidcAuth(config: ConsoleOidcConfig, location: Locati
       const user = await manager.signinRedirectCallback();
       const state = user.state as { hash?: string } | undefined;
       window.history.replaceState(null, '', `${pageUrl(location)}${state?.hash ?? ''}`);
+      // The hash router may already be running: replaceState fires nothing, so tell it the location changed
+      // (otherwise a deep link followed through sign-in would show the overview under the link's URL).
+      window.dispatchEvent(new PopStateEvent('popstate', { state: null }));
       update(user);
     } catch (error) {
       window.history.replaceState(null, '', pageUrl(location));
