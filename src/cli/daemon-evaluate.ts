@@ -10,6 +10,7 @@ import { parseJsonText, readTextFile } from './context';
 import { daemonSocketPath, withRunnerAuth } from './daemon-client';
 import { renderBatch, renderDecision } from './decision-view';
 import { positionalRequest, type DecisionFlags } from './evaluate';
+import { renderTable } from './format';
 import { EXIT, printJson, shouldColor, usageError, type CliIo } from './io';
 import { toDecisionRequest, type RequestDefaults } from './requests';
 
@@ -52,8 +53,21 @@ export async function evaluateViaDaemon(
   // Block answers for requests the daemon could not decide carry an error; they are not recorded.
   for (const decision of decisions) if (!('error' in decision)) decided?.push(decision);
   const color = shouldColor(io);
+  const refusals = decisions.filter((decision) => 'error' in decision);
   if (flags.json === true) printJson(io, isBatch ? decisions : decisions[0]);
-  else if (isBatch)
+  else if (refusals.length > 0) {
+    // A request the daemon refused to decide (bad runner authentication, a malformed request) is a fail-closed
+    // block without a policy evaluation behind it: say why, not a decision table with nothing in it.
+    for (const refusal of refusals) io.stdout(renderRefusal(refusal, color));
+    if (refusals.length < decisions.length) {
+      io.stdout(
+        renderBatch(
+          decisions.filter((decision) => !('error' in decision)).map((decision) => ({ decision })),
+          { color },
+        ),
+      );
+    }
+  } else if (isBatch)
     io.stdout(
       renderBatch(
         decisions.map((decision) => ({ decision })),
@@ -98,4 +112,19 @@ async function buildRequests(
     requests.push({ cwd: io.cwd, ...request });
   }
   return { requests, isBatch: Array.isArray(parsed.value) };
+}
+
+/** A daemon refusal: the block it answered, its rule and the reason it could not decide. */
+function renderRefusal(decision: Decision, color: boolean): string {
+  const error = (decision as Decision & { error: { code: string; message: string } }).error;
+  return renderTable(
+    [
+      ['decision', { text: decision.decision, color: 'red' }],
+      ['rule', decision.rule_id],
+      ['reason', decision.reason],
+      ['error', `${error.code}: ${error.message}`],
+      ['action', `${decision.action_type} ${decision.target}`.trim() || '(none)'],
+    ],
+    { color },
+  );
 }

@@ -58,7 +58,7 @@ const DECISION_OUTPUT = z.looseObject({
 });
 
 /**
- * Tool names. Upstream's 13 are kept where they fit (see docs/integrations-mcp.md): `policy_describe` is
+ * Tool names. Upstream's 13 are kept where they fit (see docs/integrations/mcp.md): `policy_describe` is
  * added; `generate_pr_attestation` and `export_evidence` are CLI commands here (`cavra evidence …`).
  */
 export const CHECK_TOOL_NAMES = [
