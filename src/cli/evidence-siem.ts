@@ -1,18 +1,6 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import packageJson from '../../package.json';
-import {
-  EVIDENCE_FILE,
-  SIEM_PROVIDERS,
-  decisionsJsonl,
-  ocsfJsonl,
-  parsePythonJson,
-  readSiemEvent,
-  siemExportFiles,
-  utf8Decode,
-  verifyBundle,
-  type BundleDecision,
-} from '../evidence/bundle';
-import { utf8 } from '../evidence';
+import { bundleExportFiles, EXPORT_PROVIDERS, verifyBundle } from '../evidence/bundle';
 import { nodeCrypto } from '../store/drivers/node-crypto';
 import { HELP_OPTION, parseCommandArgs } from './args';
 import { displayPath } from './context';
@@ -31,11 +19,7 @@ const OPTIONS = {
 } as const;
 
 const COMMAND = 'evidence export-siem';
-const PROVIDERS = ['all', ...SIEM_PROVIDERS, 'ocsf', 'jsonl'] as const;
-
-/** CAVRA's own export files (upstream's four are named by SIEM_EXPORT_FILES). */
-const OCSF_FILE = 'ocsf-events.jsonl';
-const JSONL_FILE = 'decisions.jsonl';
+const PROVIDERS = EXPORT_PROVIDERS;
 
 /**
  * `cavra evidence export-siem <bundle> --provider …`: upstream's Splunk HEC, Sentinel, Datadog and webhook
@@ -69,9 +53,9 @@ export function runExportSiem(args: string[], io: CliIo): number {
     );
     return EXIT.failed;
   }
-  const outputs = exportFiles(files.value, provider);
+  const outputs = bundleExportFiles(files.value, provider, { productVersion: packageJson.version });
   if (!outputs.ok) {
-    io.stderr(`cavra: cannot export ${bundle}: ${outputs.message}\n`);
+    io.stderr(`cavra: cannot export ${bundle}: ${outputs.error.message}\n`);
     return EXIT.failed;
   }
   const dir = resolve(io.cwd, values.out ?? defaultOut(bundle));
@@ -99,29 +83,4 @@ export function runExportSiem(args: string[], io: CliIo): number {
 function defaultOut(bundle: string): string {
   const name = basename(bundle.replace(/[/\\]+$/, '')).replace(/\.zip$/i, '');
   return join(dirname(bundle), `${name}-siem`);
-}
-
-function exportFiles(
-  files: ReadonlyMap<string, Uint8Array>,
-  provider: (typeof PROVIDERS)[number],
-): { ok: true; value: Map<string, Uint8Array> } | { ok: false; message: string } {
-  if (provider === 'ocsf' || provider === 'jsonl') {
-    const text = utf8Decode(files.get(EVIDENCE_FILE) ?? new Uint8Array()) ?? '';
-    const parsed = parsePythonJson(text);
-    const document = parsed.ok ? parsed.value : null;
-    const decisions =
-      typeof document === 'object' && document !== null && !Array.isArray(document)
-        ? (document as { decisions?: unknown }).decisions
-        : undefined;
-    if (!Array.isArray(decisions)) return { ok: false, message: `${EVIDENCE_FILE} has no decisions list` };
-    const list = decisions as BundleDecision[];
-    if (provider === 'jsonl') return { ok: true, value: new Map([[JSONL_FILE, utf8(decisionsJsonl(list))]]) };
-    const ocsf = ocsfJsonl(list, { productVersion: packageJson.version });
-    if (!ocsf.ok) return { ok: false, message: ocsf.error.message };
-    return { ok: true, value: new Map([[OCSF_FILE, utf8(ocsf.value)]]) };
-  }
-  const event = readSiemEvent(files);
-  if (!event.ok) return { ok: false, message: event.error.message };
-  const exported = siemExportFiles(event.value, provider);
-  return exported.ok ? exported : { ok: false, message: exported.error.message };
 }

@@ -6,10 +6,15 @@
 import type { Decision, JsonObject } from '../../engine';
 import {
   buildInclusionProofs,
+  buildPrAttestation,
   buildSessionBundle,
+  bundleExportFiles,
   bundleToZip,
   bundleZipName,
+  verifyPrAttestation,
+  type AttestationVerification,
   type BundleDecision,
+  type ExportProvider,
   type InclusionProofs,
 } from '../../evidence/bundle';
 import {
@@ -194,6 +199,48 @@ export class EvidenceService {
    * with `inclusion-proofs.json`, zipped. Null when the log has no decisions of this session.
    */
   async sessionBundle(sessionId: string): Promise<BundleArchive | null> {
+    const files = await this.#sessionBundleFiles(sessionId);
+    if (files === null) return null;
+    // fflate returns a fresh array over its own ArrayBuffer (never a shared one).
+    const bytes = bundleToZip(files) as Uint8Array<ArrayBuffer>;
+    return { bytes, fileName: bundleZipName(sessionId), sha256: toHex(this.#signer.crypto.sha256(bytes)) };
+  }
+
+  /**
+   * A session's SIEM export (upstream's Splunk HEC, Sentinel, Datadog, webhook payloads, or OCSF / JSONL), cut
+   * from the same signed bundle `sessionBundle` serves, as file name → text. Null when the session has no
+   * logged decisions.
+   */
+  async sessionExport(
+    sessionId: string,
+    provider: ExportProvider,
+    productVersion: string,
+  ): Promise<{ name: string; text: string }[] | null> {
+    const files = await this.#sessionBundleFiles(sessionId);
+    if (files === null) return null;
+    const exported = bundleExportFiles(files, provider, { productVersion });
+    if (!exported.ok) throw new Error(`exporting session ${sessionId}: ${exported.error.message}`);
+    const decoder = new TextDecoder();
+    return [...exported.value].map(([name, bytes]) => ({ name, text: decoder.decode(bytes) }));
+  }
+
+  /** The session's PR attestation (upstream's Markdown), or null without logged decisions. */
+  async attestation(sessionId: string): Promise<string | null> {
+    const entries = await this.#decisionEntries(sessionId);
+    return entries.length === 0 ? null : buildPrAttestation(sessionId, entries.map(loggedDecision));
+  }
+
+  /**
+   * Checks a PR attestation (e.g. pasted from a pull request) against the session's logged decisions: title,
+   * session line, summary counts and one line per decision; `missing_targets` lists what it leaves out.
+   */
+  async verifyAttestation(sessionId: string, markdown: string): Promise<AttestationVerification | null> {
+    const entries = await this.#decisionEntries(sessionId);
+    if (entries.length === 0) return null;
+    return verifyPrAttestation(markdown, sessionId, entries.map(loggedDecision));
+  }
+
+  async #sessionBundleFiles(sessionId: string): Promise<Map<string, Uint8Array> | null> {
     const entries = await this.#decisionEntries(sessionId);
     if (entries.length === 0) return null;
     const proofs = await this.#proofs(sessionId, entries);
@@ -213,9 +260,7 @@ export class EvidenceService {
       crypto,
     });
     if (!bundle.ok) throw new Error(`building the bundle of session ${sessionId}: ${bundle.error.message}`);
-    // fflate returns a fresh array over its own ArrayBuffer (never a shared one).
-    const bytes = bundleToZip(bundle.value.files) as Uint8Array<ArrayBuffer>;
-    return { bytes, fileName: bundleZipName(sessionId), sha256: toHex(crypto.sha256(bytes)) };
+    return new Map(bundle.value.files);
   }
 
   /**

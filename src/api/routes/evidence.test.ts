@@ -242,3 +242,49 @@ test('GET /evidence/trust-roots lists the roots verification uses', async () => 
   const { app } = await setup();
   expect(await json(app, '/api/evidence/trust-roots')).toEqual({ items: [testTrustRoot], total: 1 });
 });
+
+type ExportBody = { provider: string; files: { name: string; media_type: string; content: string }[] };
+
+test("a session's SIEM exports: upstream's four payloads, OCSF and JSONL, one line or document per decision", async () => {
+  const { app } = await setup();
+  await decide(app, { action_type: 'execute_command', target: 'npm test', session_id: 'sess_x' });
+  await decide(app, { action_type: 'read_file', target: '.env', session_id: 'sess_x' });
+  const all = await json<ExportBody>(app, '/api/evidence/sessions/sess_x/export');
+  expect(all.provider).toBe('all');
+  expect(all.files.map((file) => file.name).sort()).toHaveLength(4);
+  for (const file of all.files) expect(() => JSON.parse(file.content) as unknown).not.toThrow();
+  const ocsf = await json<ExportBody>(app, '/api/evidence/sessions/sess_x/export?provider=ocsf');
+  const events = (ocsf.files[0]?.content ?? '')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { class_uid: number });
+  expect(ocsf.files[0]?.media_type).toBe('application/x-ndjson');
+  expect(events.map((event) => event.class_uid)).toEqual([6003, 6003]);
+  const jsonl = await json<ExportBody>(app, '/api/evidence/sessions/sess_x/export?provider=jsonl');
+  expect(jsonl.files[0]?.content.trim().split('\n')).toHaveLength(2);
+
+  const unknown = await app.request('/api/evidence/sessions/sess_x/export?provider=syslog');
+  expect(unknown.status).toBe(400);
+  expect((await app.request('/api/evidence/sessions/nobody/export')).status).toBe(404);
+});
+
+test('PR attestation: the generated one verifies; one without a decision line names the missing target', async () => {
+  const { app } = await setup();
+  await decide(app, { action_type: 'execute_command', target: 'npm test', session_id: 'sess_pr' });
+  await decide(app, { action_type: 'read_file', target: 'config/.env', session_id: 'sess_pr' });
+  const response = await app.request('/api/evidence/sessions/sess_pr/attestation');
+  expect(response.headers.get('content-type')).toContain('text/markdown');
+  const markdown = await response.text();
+  type Report = { valid: boolean; missing_targets: string[]; issues: { code: string }[] };
+  const verify = (text: string) =>
+    json<Report>(app, '/api/evidence/sessions/sess_pr/attestation/verify', postJson({ markdown: text }));
+  expect(await verify(markdown)).toMatchObject({ valid: true, missing_targets: [] });
+  const edited = markdown
+    .split('\n')
+    .filter((line) => !line.includes('config/.env'))
+    .join('\n');
+  const report = await verify(edited);
+  expect(report.valid).toBe(false);
+  expect(report.missing_targets).toEqual(['config/.env']);
+  expect(report.issues.map((issue) => issue.code)).toContain('missing_decision_target');
+});

@@ -4,12 +4,22 @@
  * docs/evidence-bundles.md).
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { EXPORT_PROVIDERS } from '../../evidence/bundle';
 import { clampPage } from '../../store';
 import { errorResponse } from '../errors';
 import { BEARER_SECURITY, failureResponse, requireCaller } from '../identity/caller';
 import type { ApiContext } from '../router';
 import { createRouter } from '../router';
-import { errorResponses, jsonResponse, listOf, pageOf, PageQuery, pathParam } from '../schemas/common';
+import {
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  listOf,
+  pageOf,
+  PageQuery,
+  pathParam,
+} from '../schemas/common';
 import {
   CheckpointSchema,
   EntryListQuery,
@@ -101,6 +111,87 @@ const getBundle = createRoute({
   },
 });
 
+const sessionParam = pathParam('session_id', 'sess_demo_001');
+
+const ExportSchema = z
+  .object({
+    schema_version: z.literal('cavra.evidence.export.v1'),
+    session_id: z.string(),
+    provider: z.enum(EXPORT_PROVIDERS),
+    files: z.array(
+      z.object({
+        name: z.string().openapi({ example: 'splunk-hec.json' }),
+        media_type: z.enum(['application/json', 'application/x-ndjson']),
+        content: z.string().openapi({ description: 'The file as written by `cavra evidence export-siem`' }),
+      }),
+    ),
+  })
+  .openapi('EvidenceExport');
+
+const getExport = createRoute({
+  method: 'get',
+  path: '/evidence/sessions/{session_id}/export',
+  tags: ['evidence'],
+  summary: "A session's SIEM export: Splunk HEC, Sentinel, Datadog, webhook (upstream), OCSF or JSONL",
+  description:
+    'Cut from the same signed bundle `…/bundle` serves, file for file what `cavra evidence export-siem --provider` writes.',
+  request: {
+    params: sessionParam,
+    query: z.object({
+      provider: z
+        .enum(EXPORT_PROVIDERS)
+        .default('all')
+        .openapi({ description: '`all` = the four upstream SIEM payloads' }),
+    }),
+  },
+  responses: { 200: jsonResponse(ExportSchema, 'The export files'), ...errorResponses(400, 404, 500) },
+});
+
+const getAttestation = createRoute({
+  method: 'get',
+  path: '/evidence/sessions/{session_id}/attestation',
+  tags: ['evidence'],
+  summary: "The session's PR attestation (upstream Markdown)",
+  request: { params: sessionParam },
+  responses: {
+    200: { description: 'The Markdown', content: { 'text/markdown': { schema: z.string() } } },
+    ...errorResponses(404),
+  },
+});
+
+const AttestationVerificationSchema = z
+  .object({
+    schema_version: z.literal('cavra.pr-attestation.verification.v1'),
+    session_id: z.string(),
+    valid: z.boolean(),
+    errors: z.array(z.string()),
+    decision_count: z.number().int(),
+    attestation_path: z.string(),
+    missing_targets: z.array(z.string()),
+    issues: z.array(z.looseObject({ code: z.string(), message: z.string(), file: z.string().optional() })),
+  })
+  .openapi('AttestationVerification');
+
+const verifyAttestation = createRoute({
+  method: 'post',
+  path: '/evidence/sessions/{session_id}/attestation/verify',
+  tags: ['evidence'],
+  summary: "Check a PR attestation against the session's logged decisions",
+  description:
+    'Title, session line, summary counts, and one line per decision (action, target, outcome, rule); `missing_targets` names the decisions it leaves out.',
+  request: {
+    params: sessionParam,
+    body: jsonBody(
+      z.object({ markdown: z.string().max(1_000_000) }).openapi('AttestationInput'),
+      'The attestation text, e.g. from the pull request description',
+    ),
+  },
+  responses: {
+    200: jsonResponse(AttestationVerificationSchema, 'The verification'),
+    ...errorResponses(400, 404, 413, 415),
+  },
+});
+
 /** The evidence sub-app. */
 export function evidenceRoutes({ deps, evidence }: ApiContext) {
   const log = deps.store.evidence;
@@ -172,7 +263,49 @@ export function evidenceRoutes({ deps, evidence }: ApiContext) {
         'content-disposition': contentDisposition(archive.fileName),
         'x-cavra-artifact-sha256': archive.sha256,
       });
+    })
+    .openapi(getExport, async (c) => {
+      const { session_id: id } = c.req.valid('param');
+      const { provider } = c.req.valid('query');
+      const files = await evidence.sessionExport(id, provider, deps.config.version);
+      if (files === null) return noSession(c, id);
+      return c.json(
+        {
+          schema_version: 'cavra.evidence.export.v1' as const,
+          session_id: id,
+          provider,
+          files: files.map((file) => ({
+            name: file.name,
+            media_type: file.name.endsWith('.jsonl')
+              ? ('application/x-ndjson' as const)
+              : ('application/json' as const),
+            content: file.text,
+          })),
+        },
+        200,
+      );
+    })
+    .openapi(getAttestation, async (c) => {
+      const { session_id: id } = c.req.valid('param');
+      const markdown = await evidence.attestation(id);
+      if (markdown === null) return noSession(c, id);
+      return c.body(markdown, 200, { 'content-type': 'text/markdown; charset=utf-8' });
+    })
+    .openapi(verifyAttestation, async (c) => {
+      const { session_id: id } = c.req.valid('param');
+      const report = await evidence.verifyAttestation(id, c.req.valid('json').markdown);
+      if (report === null) return noSession(c, id);
+      return c.json(report, 200);
     });
+}
+
+function noSession(c: Context, id: string) {
+  return errorResponse(
+    c,
+    404,
+    'session_not_found',
+    `no decisions of session '${id}' are in the evidence log`,
+  );
 }
 
 /** An attachment header whose plain `filename` is ASCII-safe and whose `filename*` keeps the real name. */

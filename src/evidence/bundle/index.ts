@@ -62,6 +62,13 @@ export {
   type SiemOptions,
   type SiemProvider,
 } from './exports';
+export {
+  bundleExportFiles,
+  EXPORT_PROVIDERS,
+  JSONL_EXPORT_FILE,
+  OCSF_EXPORT_FILE,
+  type ExportProvider,
+} from './export-files';
 export { decisionToOcsf, ocsfJsonl, ocsfViolations, OCSF_VERSION, type OcsfOptions } from './ocsf';
 export { bundleToZip, bundleZipName, zipToBundle, MAX_UNZIPPED_BYTES } from './zip';
 export {
