@@ -200,6 +200,38 @@ describe.skipIf(!hasChromium)('console e2e', { timeout: 60_000 }, () => {
     await page.close();
   });
 
+  test('an auditor exports a session to a SIEM format and checks a PR attestation against it', async () => {
+    const decision = (await api<Page1<DecisionRow>>('/decisions?limit=1')).items[0];
+    if (!decision) throw new Error('the seed has no decision');
+    const page = await open('/evidence');
+    await page.getByLabel('Session to export or attest').fill(decision.session_id);
+    await page.getByLabel('Format').selectOption('ocsf');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download export' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${decision.session_id}-ocsf-events.jsonl`);
+    await page.getByRole('button', { name: "Load the session's attestation" }).click();
+    const text = page.getByLabel(/PR attestation to check/);
+    await expect.poll(() => text.inputValue()).toContain(decision.session_id);
+    await page.getByRole('button', { name: 'Verify attestation' }).click();
+    const check = page.getByRole('region', { name: 'Attestation check' });
+    await check.getByText(/The attestation covers all \d+ decisions/).waitFor();
+    // A line removed from the attestation: the check names the decision it no longer covers.
+    const markdown = await text.inputValue();
+    const line = markdown.split('\n').find((l) => l.includes(decision.target));
+    if (line === undefined) throw new Error('the attestation has no line for the decision');
+    await text.fill(markdown.replace(`${line}\n`, ''));
+    await page.getByRole('button', { name: 'Verify attestation' }).click();
+    await check.getByText(/does not match/).waitFor();
+    await check
+      .getByText(/missing decision target/)
+      .first()
+      .waitFor();
+    await screenshot(page, 'evidence-attestation-1280');
+    await page.close();
+  });
+
   test('the main pages have no serious or critical axe violations, in light and dark', async () => {
     const pages = [
       '/',

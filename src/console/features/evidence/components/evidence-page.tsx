@@ -7,11 +7,19 @@ import { Button, fieldClass, labelClass } from '../../../components/ui/button';
 import { Facts, Mono, PageHeader, Section } from '../../../components/ui/layout';
 import { EmptyState, ErrorState, QueryView } from '../../../components/ui/states';
 import { errorMessage } from '../../../lib/api-client';
-import { useApi, useConsoleConfig } from '../../../lib/context';
+import { useApi } from '../../../lib/context';
 import { formatCount, formatTime, shortHash } from '../../../lib/format';
 import { evidenceStatusQuery, proofQuery, trustRootsQuery } from '../../../lib/shared-queries';
 import { useUrlFilters } from '../../../lib/url-state';
-import { entriesQuery, useDownloadBundle, useSignCheckpoint } from '../api/evidence-api';
+import {
+  entriesQuery,
+  EXPORT_PROVIDERS,
+  useDownloadBundle,
+  useDownloadExport,
+  useLoadAttestation,
+  useSignCheckpoint,
+  useVerifyAttestation,
+} from '../api/evidence-api';
 import { VerifyPanel } from './verify-panel';
 
 function LogStatus() {
@@ -227,30 +235,145 @@ function SessionTools() {
 }
 
 function Exports() {
-  const config = useConsoleConfig();
-  const exportEndpoints = Object.entries(config.endpoints).filter(([name]) =>
-    /export|siem|ocsf|attestation/i.test(name),
-  );
+  const [sessionId, setSessionId] = useState('');
+  const [provider, setProvider] = useState<string>('all');
+  const [markdown, setMarkdown] = useState('');
+  const exporter = useDownloadExport();
+  const loader = useLoadAttestation();
+  const verifier = useVerifyAttestation();
+  const session = sessionId.trim();
   return (
-    <Section title="Exports and attestations">
-      {exportEndpoints.length === 0 ? (
-        <p className="text-sm text-slate-700 dark:text-slate-300">
-          This server does not serve SIEM/OCSF exports or PR-attestation verification yet (they are not among
-          the endpoints in /api/console/config). Session bundles above carry every decision with its inclusion
-          proof.
+    <Section title="Exports and PR attestations">
+      <div className="mb-2 flex flex-wrap items-end gap-2">
+        <div className="min-w-60 flex-1">
+          <label htmlFor="export-session" className={labelClass}>
+            Session to export or attest
+          </label>
+          <input
+            id="export-session"
+            className={fieldClass}
+            value={sessionId}
+            onChange={(e) => {
+              setSessionId(e.target.value);
+            }}
+            placeholder="sess_…"
+          />
+        </div>
+        <div>
+          <label htmlFor="export-provider" className={labelClass}>
+            Format
+          </label>
+          <select
+            id="export-provider"
+            className={fieldClass}
+            value={provider}
+            onChange={(e) => {
+              setProvider(e.target.value);
+            }}
+          >
+            {EXPORT_PROVIDERS.map((name) => (
+              <option key={name} value={name}>
+                {EXPORT_LABELS[name]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button
+          disabled={session === '' || exporter.isPending}
+          onClick={() => {
+            exporter.mutate({ sessionId: session, provider });
+          }}
+        >
+          {exporter.isPending ? 'Exporting…' : 'Download export'}
+        </Button>
+      </div>
+      {exporter.isError ? <ErrorState error={exporter.error} what="the export" /> : null}
+      {exporter.data ? (
+        <p role="status" className="text-sm">
+          Saved {exporter.data.join(', ')}.
         </p>
-      ) : (
-        <ul className="text-sm">
-          {exportEndpoints.map(([name, path]) => (
-            <li key={name}>
-              {name}: <Mono>{path}</Mono>
-            </li>
-          ))}
-        </ul>
-      )}
+      ) : null}
+      <div className="mt-3">
+        <label htmlFor="attestation-text" className={labelClass}>
+          PR attestation to check (paste it from the pull request)
+        </label>
+        <textarea
+          id="attestation-text"
+          rows={6}
+          className={`${fieldClass} font-mono text-xs`}
+          value={markdown}
+          onChange={(e) => {
+            setMarkdown(e.target.value);
+          }}
+        />
+        <div className="mt-2 flex flex-wrap gap-2">
+          <Button
+            disabled={session === '' || loader.isPending}
+            onClick={() => {
+              loader.mutate(session, {
+                onSuccess: (text) => {
+                  setMarkdown(text);
+                },
+              });
+            }}
+          >
+            Load the session&apos;s attestation
+          </Button>
+          <Button
+            variant="primary"
+            disabled={session === '' || markdown.trim() === '' || verifier.isPending}
+            onClick={() => {
+              verifier.mutate({ sessionId: session, markdown });
+            }}
+          >
+            {verifier.isPending ? 'Checking…' : 'Verify attestation'}
+          </Button>
+        </div>
+      </div>
+      {loader.isError ? <ErrorState error={loader.error} what="the attestation" /> : null}
+      {verifier.isError ? <ErrorState error={verifier.error} what="the attestation check" /> : null}
+      {verifier.data ? (
+        <div role="region" aria-label="Attestation check" className="mt-2 text-sm">
+          {verifier.data.valid ? (
+            <p className="font-medium text-emerald-800 dark:text-emerald-300">
+              ✓ The attestation covers all {verifier.data.decision_count} decisions of this session.
+            </p>
+          ) : (
+            <>
+              <p className="font-medium text-red-800 dark:text-red-300">
+                ✗ The attestation does not match the session&apos;s {verifier.data.decision_count} logged
+                decisions.
+              </p>
+              {verifier.data.missing_targets.length > 0 ? (
+                <p>
+                  Missing decisions:{' '}
+                  {verifier.data.missing_targets.map((target) => (
+                    <Mono key={target}>{target} </Mono>
+                  ))}
+                </p>
+              ) : null}
+              <ul className="list-disc pl-5">
+                {verifier.data.issues.map((issue, index) => (
+                  <li key={`${issue.code}-${String(index)}`}>{issue.message}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      ) : null}
     </Section>
   );
 }
+
+const EXPORT_LABELS: Record<(typeof EXPORT_PROVIDERS)[number], string> = {
+  all: 'SIEM: all four (Splunk, Sentinel, Datadog, webhook)',
+  splunk: 'Splunk HEC',
+  sentinel: 'Microsoft Sentinel',
+  datadog: 'Datadog',
+  webhook: 'Webhook',
+  ocsf: 'OCSF (JSONL)',
+  jsonl: 'Decisions (JSONL)',
+};
 
 export function EvidencePage() {
   return (
