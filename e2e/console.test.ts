@@ -103,6 +103,27 @@ describe.skipIf(!hasChromium)('console e2e', { timeout: 60_000 }, () => {
     await page.close();
   });
 
+  test('sorting a column asks the server for that order (not just the loaded rows)', async () => {
+    const page = await open('/activity/decisions?sort=severity.desc');
+    const request = page.waitForRequest(
+      (r) => r.url().includes('/api/decisions?') && r.url().includes('sort='),
+    );
+    await page.reload();
+    expect(new URL((await request).url()).searchParams.get('sort')).toBe('-severity');
+    await page.getByRole('table', { name: 'Decisions' }).waitFor();
+    const expected = (
+      await api<Page1<DecisionRow & { severity: string }>>('/decisions?limit=5&sort=-severity')
+    ).items;
+    const severities = await page
+      .getByRole('table', { name: 'Decisions' })
+      .locator('tbody tr td:nth-child(3)')
+      .allTextContents();
+    expect(severities.slice(0, 5).map((text) => text.trim().replace(/^[^a-z]+/, ''))).toEqual(
+      expected.map((d) => d.severity),
+    );
+    await page.close();
+  });
+
   test('a decision opens in a drawer with its explanation and a proof checked in the browser', async () => {
     const first = (await api<Page1<DecisionRow>>('/decisions?limit=1&decision=block')).items[0];
     if (!first) throw new Error('the seed has no blocked decision');

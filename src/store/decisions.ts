@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Decision } from '../engine';
 import { recordDecisionInSession } from './sessions';
 import type { DecisionsTable } from './schema';
@@ -25,6 +26,22 @@ const FILTER_COLUMNS = [
   'action_type',
 ] as const satisfies readonly (keyof DecisionFilter & keyof DecisionsTable)[];
 
+/** Columns `GET /decisions` sorts on (`sort=severity` ascending, `sort=-severity` descending). */
+export const DECISION_SORT_KEYS = [
+  'timestamp',
+  'decision',
+  'severity',
+  'action_type',
+  'target',
+  'rule_id',
+  'agent_id',
+  'repository',
+  'session_id',
+] as const;
+
+/** A sort order for {@link DecisionRepository.list}; ties break on `timestamp DESC, decision_id ASC`. */
+export type DecisionSort = { by: (typeof DECISION_SORT_KEYS)[number]; direction: 'asc' | 'desc' };
+
 /** Persisted decisions. */
 export interface DecisionRepository {
   /**
@@ -34,8 +51,11 @@ export interface DecisionRepository {
   insert(decision: Decision): Promise<boolean>;
   /** The decision with this id, or null. */
   get(decisionId: string): Promise<Decision | null>;
-  /** Matching decisions, newest first (`timestamp DESC, decision_id ASC`), paged (limit 1..500, default 50). */
-  list(filter?: DecisionFilter, page?: PageRequest): Promise<Page<Decision>>;
+  /**
+   * Matching decisions, newest first (`timestamp DESC, decision_id ASC`) unless `sort` says otherwise (severity
+   * sorts by rank, low → critical), paged (limit 1..500, default 50).
+   */
+  list(filter?: DecisionFilter, page?: PageRequest, sort?: DecisionSort): Promise<Page<Decision>>;
 }
 
 /** The decision repository over a store context. */
@@ -60,7 +80,7 @@ export function createDecisionRepository(ctx: StoreContext): DecisionRepository 
         .executeTakeFirst();
       return row ? fromJson<Decision>(row.payload) : null;
     },
-    list: async (filter = {}, pageRequest) => {
+    list: async (filter = {}, pageRequest, sort) => {
       const { limit, offset } = clampPage(pageRequest);
       let query = ctx.db.selectFrom('decisions');
       for (const column of FILTER_COLUMNS) {
@@ -70,8 +90,17 @@ export function createDecisionRepository(ctx: StoreContext): DecisionRepository 
       const counted = await query
         .select((eb) => eb.fn.countAll<string | number>().as('total'))
         .executeTakeFirst();
-      const rows = await query
-        .select('payload')
+      let ordered = query.select('payload');
+      if (sort !== undefined && !(sort.by === 'timestamp' && sort.direction === 'desc')) {
+        ordered =
+          sort.by === 'severity'
+            ? ordered.orderBy(
+                sql`case severity when 'low' then 0 when 'medium' then 1 when 'high' then 2 when 'critical' then 3 else -1 end`,
+                sort.direction,
+              )
+            : ordered.orderBy(sort.by, sort.direction);
+      }
+      const rows = await ordered
         .orderBy('timestamp', 'desc')
         .orderBy('decision_id', 'asc')
         .limit(limit)

@@ -4,7 +4,8 @@
  */
 export { APPROVAL_STATES } from './approvals';
 export type { ApprovalFilter, ApprovalRecord, ApprovalRepository, ApprovalState } from './approvals';
-export type { DecisionFilter, DecisionRepository } from './decisions';
+export { DECISION_SORT_KEYS } from './decisions';
+export type { DecisionFilter, DecisionRepository, DecisionSort } from './decisions';
 export { createSqliteDialect, postgresStoreDialect, sqliteStoreDialect } from './dialect';
 export type { LockScope, StoreDialect } from './dialect';
 export { VERIFY_PAGE_SIZE } from './evidence-log';

@@ -3,6 +3,7 @@
  * only decides (playgrounds, previews); `GET /decisions[/{decision_id}]` reads what was stored.
  */
 import { createRoute } from '@hono/zod-openapi';
+import type { DecisionSort } from '../../store';
 import { errorResponse } from '../errors';
 import { decideAs, decidedAsFailure } from '../identity/decide-as';
 import type { ApiContext } from '../router';
@@ -86,8 +87,8 @@ export function decisionRoutes({ deps, evidence, approvals, identity }: ApiConte
       return c.json(decided.decision, 200);
     })
     .openapi(listDecisions, async (c) => {
-      const { limit, offset, ...filter } = c.req.valid('query');
-      return c.json(await deps.store.decisions.list(filter, { limit, offset }), 200);
+      const { limit, offset, sort, ...filter } = c.req.valid('query');
+      return c.json(await deps.store.decisions.list(filter, { limit, offset }, toSort(sort)), 200);
     })
     .openapi(getDecision, async (c) => {
       const { decision_id: id } = c.req.valid('param');
@@ -95,4 +96,14 @@ export function decisionRoutes({ deps, evidence, approvals, identity }: ApiConte
       if (decision === null) return errorResponse(c, 404, 'decision_not_found', `decision '${id}' not found`);
       return c.json(decision, 200);
     });
+}
+
+/** `-severity` → severity descending; `target` → target ascending. */
+function toSort(sort: string | undefined): DecisionSort | undefined {
+  if (sort === undefined) return undefined;
+  const descending = sort.startsWith('-');
+  return {
+    by: (descending ? sort.slice(1) : sort) as DecisionSort['by'],
+    direction: descending ? 'desc' : 'asc',
+  };
 }

@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { OUTCOMES, POLICY_MODES, type Outcome, type PolicyMode } from '../../engine';
+import { DECISION_SORT_KEYS } from '../../store';
 import { PageQuery } from './common';
 
 const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -152,4 +153,12 @@ export const DecisionListQuery = PageQuery.extend({
   decision: z.enum(OUTCOME_VALUES).optional(),
   severity: z.enum(SEVERITIES).optional(),
   action_type: z.string().optional(),
+  sort: z
+    .enum([...DECISION_SORT_KEYS, ...DECISION_SORT_KEYS.map((key) => `-${key}` as const)])
+    .optional()
+    .openapi({
+      description:
+        'Sort column, `-` for descending (default `-timestamp`, newest first); severity sorts by rank, ties by newest',
+      example: '-severity',
+    }),
 });

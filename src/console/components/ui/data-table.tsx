@@ -1,8 +1,8 @@
 /**
  * A sortable, virtualised table over rows loaded page by page from the server. Only the visible rows are in
  * the DOM, so 100 000 loaded rows scroll as smoothly as 50; reaching the end loads the next page.
- * Sorting reorders the rows loaded so far (the API lists newest first and has no sort parameter yet); the
- * footer says how many of the total are loaded.
+ * Columns in `serverSortable` are sorted by the API (the query reloads in that order); any other column
+ * reorders the rows loaded so far. The footer says how many of the total are loaded.
  */
 import {
   flexRender,
@@ -28,6 +28,11 @@ type Props<T> = {
   getRowId: (row: T) => string;
   sorting: SortingState;
   onSortingChange: OnChangeFn<SortingState>;
+  /**
+   * Columns the server sorts on (the query already carries the order): sorting one of them reloads instead of
+   * reordering the loaded rows. Other columns sort what is loaded.
+   */
+  serverSortable?: ReadonlySet<string>;
   onOpen?: (row: T) => void;
   selectedId?: string | null;
   hasMore: boolean;
@@ -42,6 +47,7 @@ export function DataTable<T>(props: Props<T>) {
   const { rows, columns, sorting, onSortingChange, hasMore, isLoadingMore, onLoadMore } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   // TanStack Table returns functions that are not memo-safe; the React Compiler lint knows this.
+  const isServerSorted = sorting.length > 0 && sorting.every((s) => props.serverSortable?.has(s.id) === true);
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
     data: rows,
@@ -51,6 +57,7 @@ export function DataTable<T>(props: Props<T>) {
     getRowId: props.getRowId,
     getCoreRowModel: getCoreRowModel(),
     getSortedRowModel: getSortedRowModel(),
+    manualSorting: isServerSorted,
   });
   const tableRows = table.getRowModel().rows;
   const virtualizer = useVirtualizer({
@@ -158,7 +165,7 @@ export function DataTable<T>(props: Props<T>) {
       >
         {formatCount(rows.length)} of {formatCount(props.total)} loaded
         {isLoadingMore ? ' · loading more…' : hasMore ? ' · scroll to load more' : ''}
-        {sorting.length > 0 && hasMore ? ' · sorting applies to the loaded rows' : ''}
+        {sorting.length > 0 && hasMore && !isServerSorted ? ' · sorting applies to the loaded rows' : ''}
       </p>
     </div>
   );

@@ -11,11 +11,36 @@ function nextOffset<T>(last: Page<T>, pages: Page<T>[]): number | undefined {
   return loaded < last.total && last.items.length > 0 ? loaded : undefined;
 }
 
-export const decisionsQuery = (api: ApiClient, filters: DecisionFilters) =>
+/** Table columns the API sorts on (`GET /decisions?sort=`), by column id → API sort key. */
+export const DECISION_SERVER_SORT: ReadonlyMap<string, string> = new Map([
+  ['timestamp', 'timestamp'],
+  ['decision', 'decision'],
+  ['severity', 'severity'],
+  ['action', 'action_type'],
+  ['target', 'target'],
+  ['rule_id', 'rule_id'],
+  ['agent_id', 'agent_id'],
+  ['repository', 'repository'],
+  ['session_id', 'session_id'],
+]);
+
+/** `sort` for the API from the table's sort state (`severity.desc` → `-severity`), or undefined. */
+export function decisionSortParam(sorting: { id: string; desc: boolean }[]): string | undefined {
+  const first = sorting[0];
+  const key = first === undefined ? undefined : DECISION_SERVER_SORT.get(first.id);
+  if (first === undefined || key === undefined) return undefined;
+  return first.desc ? `-${key}` : key;
+}
+
+export const decisionsQuery = (api: ApiClient, filters: DecisionFilters, sort?: string) =>
   infiniteQueryOptions({
-    queryKey: activityKeys.decisions(filters),
+    queryKey: [...activityKeys.decisions(filters), sort ?? ''] as const,
     queryFn: ({ pageParam, signal }) =>
-      api.get<Page<Decision>>('/decisions', { ...filters, limit: PAGE_SIZE, offset: pageParam }, signal),
+      api.get<Page<Decision>>(
+        '/decisions',
+        { ...filters, ...(sort === undefined ? {} : { sort }), limit: PAGE_SIZE, offset: pageParam },
+        signal,
+      ),
     initialPageParam: 0,
     getNextPageParam: nextOffset,
   });

@@ -10,7 +10,7 @@ import { describeAction } from '../../../lib/describe-action';
 import { formatTime } from '../../../lib/format';
 import { OUTCOME_LOOK, OUTCOMES, SEVERITIES } from '../../../lib/outcomes';
 import { formatSort, parseSort, useUrlFilters } from '../../../lib/url-state';
-import { decisionsQuery } from '../api/get-activity';
+import { DECISION_SERVER_SORT, decisionSortParam, decisionsQuery } from '../api/get-activity';
 import type { DecisionFilters } from '../api/keys';
 import { DecisionDrawer } from './decision-drawer';
 import { FilterBar, type FilterField } from './filter-bar';
@@ -60,6 +60,8 @@ const FIELDS: readonly FilterField[] = [
   { key: 'policy_pack', label: 'Policy pack', kind: 'text' },
 ];
 
+const SERVER_SORTABLE: ReadonlySet<string> = new Set(DECISION_SERVER_SORT.keys());
+
 const column = createColumnHelper<Decision>();
 const COLUMNS = [
   column.accessor('timestamp', { header: 'Time', cell: (c) => formatTime(c.getValue()) }),
@@ -93,8 +95,10 @@ const COLUMNS = [
 export function DecisionsView() {
   const api = useApi();
   const { filters, setFilter, params, setParam } = useUrlFilters(FILTER_KEYS);
-  const query = useInfiniteQuery(decisionsQuery(api, filters satisfies DecisionFilters));
   const sorting = parseSort(params.get('sort'));
+  const query = useInfiniteQuery(
+    decisionsQuery(api, filters satisfies DecisionFilters, decisionSortParam(sorting)),
+  );
   const openId = params.get('open');
   const activeFilters = FILTER_KEYS.filter((key) => filters[key] !== '');
   return (
@@ -129,6 +133,7 @@ export function DecisionsView() {
               total={total}
               getRowId={(row) => row.decision_id}
               sorting={sorting}
+              serverSortable={SERVER_SORTABLE}
               onSortingChange={(updater) => {
                 const next = typeof updater === 'function' ? updater(sorting) : updater;
                 setParam('sort', formatSort(next));
