@@ -168,6 +168,30 @@ describe.skipIf(!hasChromium)('console e2e', { timeout: 60_000 }, () => {
     await page.close();
   });
 
+  test('the registry registers an agent, whose disabled status then blocks its decisions', async () => {
+    const page = await open('/registry?tab=agents');
+    await page.getByLabel('Agent id').fill('e2e-agent');
+    await page.getByLabel('Owner (never approves this agent').fill('owner@acme.example');
+    await page.getByLabel(/Allowed repositories/).fill('acme/e2e-*');
+    await page.getByRole('button', { name: 'Register agent' }).click();
+    await page.getByText(/^Registered e2e-agent \(active\)/).waitFor();
+    const stored = await api<{ owner: string; allowed_repositories: string[] }>('/agents/e2e-agent');
+    expect(stored).toMatchObject({ owner: 'owner@acme.example', allowed_repositories: ['acme/e2e-*'] });
+    await page.getByLabel('Status of e2e-agent').selectOption('disabled');
+    await expect
+      .poll(async () => (await api<{ status: string }>('/agents/e2e-agent')).status)
+      .toBe('disabled');
+    const decided = await api<{ decision: string; rule_id: string }>('/decisions', {
+      action_type: 'execute_command',
+      target: 'npm test',
+      agent_id: 'e2e-agent',
+      repository: 'acme/e2e-app',
+      session_id: 'sess_e2e_registry',
+    });
+    expect(decided).toMatchObject({ decision: 'block', rule_id: 'registry.agent.disabled' });
+    await page.close();
+  });
+
   test('an approver approves a pending request with a reason and sees it in the history', async () => {
     // The seed routes its gated decisions to approvals requested by the agents; any one will do.
     const pending = await api<Page1<{ approval_id: string; requested_by: string }>>(

@@ -10,6 +10,7 @@ import { useApi } from '../../../lib/context';
 import { formatTime } from '../../../lib/format';
 import { useUrlFilters } from '../../../lib/url-state';
 import { agentsQuery, classificationsQuery, profilesQuery, serversQuery } from '../api/get-registry';
+import { RegisterAgent, RegisterServer } from './register-forms';
 import { AgentStatus, ServerTrust, useRegistryWrite } from './registry-edit';
 import { SimpleTable } from './simple-table';
 
@@ -171,7 +172,7 @@ function WriteNote() {
   return (
     <p className="mb-3 text-sm text-slate-700 dark:text-slate-300">
       {mayWrite
-        ? 'You may change an agent’s status and an MCP server’s trust tier and approval state here.'
+        ? 'You may register agents and MCP servers, and change an agent’s status and a server’s trust tier and approval state here.'
         : `${why}. Register agents and servers with the API or cavra registry.`}
     </p>
   );
@@ -202,9 +203,15 @@ export function RegistryPage() {
         ))}
       </div>
       {tab === 'agents' ? (
-        <Agents />
+        <div className="space-y-3">
+          <Agents />
+          <RegisterAgent />
+        </div>
       ) : tab === 'mcp' ? (
-        <Servers />
+        <div className="space-y-3">
+          <Servers />
+          <RegisterServer />
+        </div>
       ) : tab === 'profiles' ? (
         <Profiles />
       ) : (
