@@ -288,22 +288,14 @@ export function approvalRoutes({ deps, approvals }: ApiContext) {
       const who = await acting(c, body);
       if (!who.ok) return c.json(who.body, who.status);
       const { approval_id: id } = c.req.valid('param');
-      const input = {
-        reason: body.reason,
-        ...(body.external_ref !== undefined && { externalRef: body.external_ref }),
-      };
-      return c.json(await approvals.decide(id, 'approve', who.principal, input), 200);
+      return c.json(await approvals.decide(id, 'approve', who.principal, reasonInput(body)), 200);
     })
     .openapi(deny, async (c) => {
       const body = c.req.valid('json');
       const who = await acting(c, body);
       if (!who.ok) return c.json(who.body, who.status);
       const { approval_id: id } = c.req.valid('param');
-      const input = {
-        reason: body.reason,
-        ...(body.external_ref !== undefined && { externalRef: body.external_ref }),
-      };
-      return c.json(await approvals.decide(id, 'deny', who.principal, input), 200);
+      return c.json(await approvals.decide(id, 'deny', who.principal, reasonInput(body)), 200);
     })
     .openapi(expire, async (c) => {
       const body = c.req.valid('json');
@@ -320,11 +312,7 @@ export function approvalRoutes({ deps, approvals }: ApiContext) {
       const who = await acting(c, body);
       if (!who.ok) return c.json(who.body, who.status);
       const { approval_id: id } = c.req.valid('param');
-      const input = {
-        reason: body.reason,
-        ...(body.external_ref !== undefined && { externalRef: body.external_ref }),
-      };
-      return c.json(await approvals.review(id, who.principal, input), 200);
+      return c.json(await approvals.review(id, who.principal, reasonInput(body)), 200);
     })
     .openapi(attachDecision, async (c) => {
       const { approval_id: id } = c.req.valid('param');
@@ -376,4 +364,9 @@ export function approvalRoutes({ deps, approvals }: ApiContext) {
       );
       return c.json(page, 200);
     });
+}
+
+/** The reason (and optional external reference) of an approve, deny or review body, as the service takes it. */
+function reasonInput(body: { reason: string; external_ref?: string | undefined }) {
+  return { reason: body.reason, ...(body.external_ref !== undefined && { externalRef: body.external_ref }) };
 }
