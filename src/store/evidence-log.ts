@@ -1,7 +1,14 @@
 import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Decision, JsonObject } from '../engine';
-import { LogVerifier, MerkleFrontier, canonicalEntryText, canonicalJson, entryLeafHash } from '../evidence';
+import {
+  ENTRY_SCHEMA,
+  LogVerifier,
+  MerkleFrontier,
+  canonicalEntryText,
+  canonicalJson,
+  entryLeafHash,
+} from '../evidence';
 import type {
   CheckpointRecord,
   EntryKind,
@@ -150,8 +157,57 @@ const LOG_ID = '';
 /** A request of the append queue: an entry, and for decision appends the decision to store first. */
 type QueuedAppend = AppendRequest & { decision?: Decision };
 
-/** A request with its payload's canonical text, computed before the transaction (outside the chain lock). */
-type PreparedAppend = QueuedAppend & { payloadText: string };
+/** The columns of a decision's row besides its JSON (`toDecisionRow` in decisions.ts, DECISION_INSERT's order). */
+export type DecisionColumns = Pick<
+  Decision,
+  | 'decision_id'
+  | 'session_id'
+  | 'agent_id'
+  | 'actor'
+  | 'repository'
+  | 'policy_pack'
+  | 'action_type'
+  | 'target'
+  | 'rule_id'
+  | 'decision'
+  | 'severity'
+  | 'timestamp'
+  | 'correlation_id'
+>;
+
+/**
+ * An append ready to commit: its payload's canonical text, computed before the transaction (outside the chain
+ * lock), and for a decision the columns of its row. Plain data, so it can cross to a writer thread
+ * ({@link AppendWriter}); `payload` is the parsed payload, only for a custom `nextEntry` on the local path.
+ */
+export type PreparedAppend = {
+  kind: EntryKind;
+  recordedAt: string;
+  payloadText: string;
+  /** The payload's `session_id` (the entry row's column), or null. */
+  sessionId: string | null;
+  decision?: DecisionColumns;
+  payload?: JsonObject;
+};
+
+/** Where a committed append landed in the chain: with the request, what makes its {@link EvidenceEntry}. */
+export type AppendedRef = { sequence: number; previous_hash: string | null; entry_hash: string };
+
+/**
+ * Commits prepared appends in one transaction under the chain lock, in order; per request its place in the chain,
+ * or null for a decision whose id was already stored (then nothing was stored or logged).
+ */
+export type AppendCommitter = (requests: readonly PreparedAppend[]) => Promise<(AppendedRef | null)[]>;
+
+/**
+ * Something else that commits appends for this store, e.g. a writer thread with its own connection to the same
+ * database (drivers/sqlite-append-writer.ts). Used for appends outside units of work; it must take the same chain
+ * lock and persist the same rows as {@link createAppendCommitter}.
+ */
+export interface AppendWriter {
+  commit: AppendCommitter;
+  close(): Promise<void>;
+}
 
 const ENTRY_INSERT =
   'insert into evidence_entries (sequence, schema_version, kind, recorded_at, session_id, previous_hash, ' +
@@ -163,13 +219,17 @@ const DECISION_INSERT =
 const DECISION_WIDTH = 14;
 const DECISION_CONFLICT = 'on conflict (decision_id) do nothing returning decision_id';
 
-/** The evidence log over a store context. `crypto` hashes the Merkle frontier the store keeps. */
-export function createEvidenceLog(
+/**
+ * The append transaction over a store context: stores the decisions, folds them into their sessions, chains the
+ * entries onto the stored head (through `nextEntry`) and saves the writer state, under the chain lock. The one
+ * implementation of an append, whichever thread runs it.
+ */
+export function createAppendCommitter(
   ctx: StoreContext,
   nextEntry: NextEntry,
   crypto: EvidenceCrypto,
-): EvidenceLog {
-  const commitPrepared = (requests: readonly PreparedAppend[]): Promise<(EvidenceEntry | null)[]> =>
+): AppendCommitter {
+  return (requests) =>
     chainTransaction(ctx, async (db) => {
       const tx: StoreContext = { db, dialect: ctx.dialect };
       // PostgreSQL pays a round trip per statement, so a batch that fits one statement per table takes the path
@@ -179,23 +239,27 @@ export function createEvidenceLog(
         ? await storeDecisionsPostgres(tx, requests, crypto)
         : { state: await loadState(db, crypto), logged: await storeDecisions(tx, requests) };
       let head = state.head;
-      const entries: (EvidenceEntry | null)[] = [];
+      const refs: (AppendedRef | null)[] = [];
       const values: unknown[] = [];
       for (let i = 0; i < requests.length; i++) {
-        const { kind, payload, recordedAt, payloadText } = requests[i] as PreparedAppend;
+        const { kind, payload, recordedAt, payloadText, sessionId } = requests[i] as PreparedAppend;
         if (!logged[i]) {
-          entries.push(null);
+          refs.push(null);
           continue;
         }
-        const entry = nextEntry(head, kind, payload, recordedAt, payloadText);
+        const entry = nextEntry(head, kind, payload ?? NO_PAYLOAD, recordedAt, payloadText);
         assertChainsOnto(head, entry);
-        entries.push(entry);
+        refs.push({
+          sequence: entry.sequence,
+          previous_hash: entry.previous_hash,
+          entry_hash: entry.entry_hash,
+        });
         values.push(
           entry.sequence,
           entry.schema_version,
           entry.kind,
           entry.recorded_at,
-          optionalString(payload.session_id),
+          sessionId,
           entry.previous_hash,
           entry.entry_hash,
           payloadText,
@@ -210,18 +274,75 @@ export function createEvidenceLog(
         if (values.length > 0) await insertRows(tx, ENTRY_INSERT, ENTRY_WIDTH, values);
         if (values.length > 0 || !state.isStored) await saveState(db, head, state.frontier);
       }
-      return entries;
+      return refs;
     });
+}
+
+/** The payload handed to `nextEntry` when only its text crossed to a writer thread (the default ignores it). */
+const NO_PAYLOAD: JsonObject = Object.freeze({});
+
+/** The columns of a decision's row (besides the JSON), as plain data. */
+function decisionColumns(decision: Decision): DecisionColumns {
+  return {
+    decision_id: decision.decision_id,
+    session_id: decision.session_id,
+    agent_id: decision.agent_id,
+    actor: decision.actor,
+    repository: decision.repository,
+    policy_pack: decision.policy_pack,
+    action_type: decision.action_type,
+    target: decision.target,
+    rule_id: decision.rule_id,
+    decision: decision.decision,
+    severity: decision.severity,
+    timestamp: decision.timestamp,
+    correlation_id: decision.correlation_id,
+  };
+}
+
+/**
+ * The evidence log over a store context. `crypto` hashes the Merkle frontier the store keeps. With `writer`,
+ * appends outside a unit of work are committed by it (a writer thread) instead of on this connection.
+ */
+export function createEvidenceLog(
+  ctx: StoreContext,
+  nextEntry: NextEntry,
+  crypto: EvidenceCrypto,
+  writer?: AppendWriter,
+): EvidenceLog {
+  const viaWriter = writer !== undefined && !ctx.db.isTransaction;
+  const commitRefs = viaWriter ? writer.commit : createAppendCommitter(ctx, nextEntry, crypto);
   // The payload's canonical text is computed once, before the transaction: it is the stored text, the decision
   // row's JSON, and (through nextEntry) what the entry hash covers. A payload without one fails here, alone.
-  const commit = (requests: readonly QueuedAppend[]): Promise<(EvidenceEntry | null)[]> => {
-    let prepared: PreparedAppend[];
-    try {
-      prepared = requests.map((request) => ({ ...request, payloadText: canonicalJson(request.payload) }));
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-    return commitPrepared(prepared);
+  const commit = async (requests: readonly QueuedAppend[]): Promise<(EvidenceEntry | null)[]> => {
+    const prepared = requests.map(({ kind, payload, recordedAt, decision }): PreparedAppend => {
+      const request: PreparedAppend = {
+        kind,
+        recordedAt,
+        payloadText: canonicalJson(payload),
+        sessionId: optionalString(payload.session_id),
+      };
+      if (decision !== undefined) request.decision = decisionColumns(decision);
+      // Only the text crosses to a writer thread; a custom nextEntry on this connection gets the object too.
+      if (!viaWriter) request.payload = payload;
+      return request;
+    });
+    const refs = await commitRefs(prepared);
+    return requests.map(({ kind, payload, recordedAt }, i) => {
+      const ref = refs[i];
+      if (ref === undefined) throw new Error('evidence log: the append produced no result');
+      return ref === null
+        ? null
+        : {
+            schema_version: ENTRY_SCHEMA,
+            sequence: ref.sequence,
+            kind,
+            recorded_at: recordedAt,
+            payload,
+            previous_hash: ref.previous_hash,
+            entry_hash: ref.entry_hash,
+          };
+    });
   };
   // Inside a unit of work appends run in its transaction; outside, concurrent appends share transactions.
   const enqueue = ctx.db.isTransaction ? undefined : createAppendQueue(commit);
@@ -388,7 +509,7 @@ const POSTGRES_BEGIN_CHAIN = `begin; select pg_advisory_xact_lock(${String(PG_LO
 const POSTGRES_MERGED_ROWS = 1000;
 
 /** The values of a decision's row, in DECISION_INSERT's order. */
-function pushDecisionValues(values: unknown[], decision: Decision, payloadText: string): void {
+function pushDecisionValues(values: unknown[], decision: DecisionColumns, payloadText: string): void {
   // INVARIANT: the columns of `toDecisionRow` (decisions.ts); the JSON is the payload's canonical text.
   values.push(
     decision.decision_id,
@@ -412,9 +533,9 @@ function pushDecisionValues(values: unknown[], decision: Decision, payloadText: 
 function claimInserted(
   requests: readonly PreparedAppend[],
   insertedIds: Iterable<string>,
-): { logged: boolean[]; stored: Decision[] } {
+): { logged: boolean[]; stored: DecisionColumns[] } {
   const inserted = new Set(insertedIds);
-  const stored: Decision[] = [];
+  const stored: DecisionColumns[] = [];
   const logged = requests.map(({ decision }) => {
     if (decision === undefined) return true;
     if (!inserted.delete(decision.decision_id)) return false;

@@ -125,6 +125,12 @@ export function recordDecisionInSession(ctx: StoreContext, decision: Decision): 
   return recordDecisionsInSessions(ctx, [decision]);
 }
 
+/** What a session summary takes from each of its decisions. */
+export type SessionDecision = Pick<
+  Decision,
+  'session_id' | 'agent_id' | 'actor' | 'repository' | 'policy_pack' | 'timestamp' | 'decision'
+>;
+
 /**
  * Folds newly stored decisions (in the order they were stored) into their sessions' summaries: one lock, one
  * read and one write per session however many of its decisions the batch holds. The result is the same as
@@ -132,9 +138,9 @@ export function recordDecisionInSession(ctx: StoreContext, decision: Decision): 
  */
 export async function recordDecisionsInSessions(
   ctx: StoreContext,
-  decisions: readonly Decision[],
+  decisions: readonly SessionDecision[],
 ): Promise<void> {
-  const bySession = new Map<string, Decision[]>();
+  const bySession = new Map<string, SessionDecision[]>();
   for (const decision of decisions) {
     const list = bySession.get(decision.session_id);
     if (list === undefined) bySession.set(decision.session_id, [decision]);
@@ -155,7 +161,7 @@ export async function recordDecisionsInSessions(
  * decisions' refs, read from the decisions table when a summary is read ({@link withDecisionRefs}). Storing the
  * growing union here made every decision rewrite the whole list — quadratic in the session's length.
  */
-function foldDecisions(existing: SessionRecord | null, decisions: readonly Decision[]): SessionRecord {
+function foldDecisions(existing: SessionRecord | null, decisions: readonly SessionDecision[]): SessionRecord {
   // A summary posted before its first decision carries caller times, counts and refs; decisions replace them.
   const prior = existing !== null && existing.decision_count > 0 ? existing : null;
   let record: SessionRecord | null = existing;
