@@ -24,6 +24,7 @@ import type {
 import { createAppendQueue } from './append-queue';
 import { PG_LOCK_CLASS } from './dialect';
 import type { StoreDialect } from './dialect';
+import { createPostgresCommitter } from './postgres-append';
 import type { Database, EvidenceEntriesTable, EvidenceLogStateTable } from './schema';
 import { recordDecisionsInSessions } from './sessions';
 import type { Page, PageRequest, StoreContext } from './support';
@@ -229,7 +230,7 @@ export function createAppendCommitter(
   nextEntry: NextEntry,
   crypto: EvidenceCrypto,
 ): AppendCommitter {
-  return (requests) =>
+  const general: AppendCommitter = (requests) =>
     chainTransaction(ctx, async (db) => {
       const tx: StoreContext = { db, dialect: ctx.dialect };
       // PostgreSQL pays a round trip per statement, so a batch that fits one statement per table takes the path
@@ -276,6 +277,10 @@ export function createAppendCommitter(
       }
       return refs;
     });
+  // PostgreSQL outside a unit of work: one statement per group commit, with this as its general path.
+  return ctx.dialect.name === 'postgres' && !ctx.db.isTransaction
+    ? createPostgresCommitter(ctx, nextEntry, crypto, general)
+    : general;
 }
 
 /** The payload handed to `nextEntry` when only its text crossed to a writer thread (the default ignores it). */

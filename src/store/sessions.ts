@@ -287,3 +287,102 @@ function fromRow(row: SessionsTable): SessionRecord {
     decision_counts: fromJson<Record<string, number>>(row.decision_counts),
   };
 }
+
+/** The columns a PostgreSQL batch fold sends per session, as arrays (one element per session, ids sorted). */
+const FOLD_COLUMNS = [
+  ['session_id', 'text'],
+  ['agent_id', 'text'],
+  ['actor', 'text'],
+  ['repository', 'text'],
+  ['policy_pack', 'text'],
+  ['started_at', 'text'],
+  ['updated_at', 'text'],
+  ['decision_count', 'int4'],
+  ['blocked_count', 'int4'],
+  ['approval_required_count', 'int4'],
+  ['decision_counts', 'text'],
+] as const;
+
+/** The number of parameters {@link postgresSessionFoldSql} takes. */
+export const POSTGRES_SESSION_FOLD_PARAMS = FOLD_COLUMNS.length;
+
+/**
+ * PostgreSQL: the parameters of {@link postgresSessionFoldSql} for newly stored decisions (in order): per session,
+ * in id order (the order its lock is taken in), the summary of the batch's decisions alone (`foldDecisions` from
+ * nothing), which the statement merges into the stored row. The first parameter is the sorted session ids.
+ */
+export function postgresSessionFoldValues(decisions: readonly SessionDecision[]): unknown[][] {
+  const bySession = new Map<string, SessionDecision[]>();
+  for (const decision of decisions) {
+    const list = bySession.get(decision.session_id);
+    if (list === undefined) bySession.set(decision.session_id, [decision]);
+    else list.push(decision);
+  }
+  const columns: unknown[][] = FOLD_COLUMNS.map(() => []);
+  for (const sessionId of [...bySession.keys()].sort()) {
+    const record = foldDecisions(null, bySession.get(sessionId) ?? []);
+    const row: unknown[] = [
+      record.session_id,
+      record.agent_id,
+      record.actor,
+      record.repository,
+      record.policy_pack,
+      record.started_at,
+      record.updated_at,
+      record.decision_count,
+      record.blocked_count,
+      record.approval_required_count,
+      toJson(record.decision_counts),
+    ];
+    row.forEach((value, i) => columns[i]?.push(value));
+  }
+  return columns;
+}
+
+/** `counts` of a stored row (`sessions`) merged with the batch's (`excluded`), as `foldDecisions` writes them. */
+const MERGED_COUNTS =
+  "(select '{' || string_agg(to_json(k)::text || ':' || t::text, ',' order by o) || '}' from (" +
+  'select k, sum(v) as t, min(o) as o from (' +
+  'select p.k, p.v::bigint as v, p.o from json_each_text(sessions.decision_counts::json) with ordinality as p(k, v, o) ' +
+  'union all select q.k, q.v::bigint, q.o + 1000000 ' +
+  'from json_each_text(excluded.decision_counts::json) with ordinality as q(k, v, o)) x group by k) y)';
+
+/** A count of the stored row's `decision_counts`, or 0. */
+const storedCount = (outcome: string): string =>
+  `coalesce((sessions.decision_counts::json ->> '${outcome}')::int, 0)`;
+
+/** `when the stored row already has decisions` (a summary posted before its first decision does not count). */
+const HAS_DECISIONS = 'sessions.decision_count > 0';
+
+/**
+ * PostgreSQL: one `insert … on conflict do update` that folds a batch into its sessions' summaries, from the
+ * parameters `$first …` of {@link postgresSessionFoldValues}, for the rows where `gate` holds (an expression that
+ * takes the session locks first). The same result as `recordDecisionsInSessions`' read + `foldDecisions` + write:
+ * identity fields and state are kept once set, times are the min/max (in code-unit order, as in JS), counts add up
+ * (`decision_counts` keeps the stored keys' order, then the new ones'). ON CONFLICT reads the latest committed row
+ * whatever the statement's snapshot, so it is correct however long the statement waited for its locks.
+ */
+export function postgresSessionFoldSql(first: number, gate: string): string {
+  const names = FOLD_COLUMNS.map(([name]) => name);
+  const arrays = FOLD_COLUMNS.map(([, type], i) => `$${String(first + i)}::${type}[]`);
+  const keep = (column: string): string => `${column} = coalesce(sessions.${column}, excluded.${column})`;
+  return (
+    'insert into sessions (session_id, agent_id, actor, repository, policy_pack, state, started_at, updated_at, ' +
+    'decision_count, blocked_count, approval_required_count, evidence_refs, decision_counts) ' +
+    "select u.session_id, u.agent_id, u.actor, u.repository, u.policy_pack, 'active', u.started_at, " +
+    "u.updated_at, u.decision_count, u.blocked_count, u.approval_required_count, '[]', u.decision_counts " +
+    `from unnest(${arrays.join(', ')}) as u(${names.join(', ')}) where ${gate} ` +
+    'on conflict (session_id) do update set ' +
+    `${['agent_id', 'actor', 'repository', 'policy_pack'].map(keep).join(', ')}, ` +
+    `started_at = case when ${HAS_DECISIONS} and sessions.started_at collate "C" < excluded.started_at ` +
+    'then sessions.started_at else excluded.started_at end, ' +
+    `updated_at = case when ${HAS_DECISIONS} and sessions.updated_at collate "C" > excluded.updated_at ` +
+    'then sessions.updated_at else excluded.updated_at end, ' +
+    `decision_count = excluded.decision_count + case when ${HAS_DECISIONS} then sessions.decision_count else 0 end, ` +
+    `blocked_count = excluded.blocked_count + case when ${HAS_DECISIONS} then ${storedCount('block')} else 0 end, ` +
+    'approval_required_count = excluded.approval_required_count + ' +
+    `case when ${HAS_DECISIONS} then ${storedCount('require_approval')} else 0 end, ` +
+    "evidence_refs = '[]', " +
+    `decision_counts = case when ${HAS_DECISIONS} then ${MERGED_COUNTS} else excluded.decision_counts end`
+  );
+}

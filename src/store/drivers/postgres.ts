@@ -1,5 +1,6 @@
 /** The scale driver: PostgreSQL through a `pg` pool, shared by several API processes. Node only. */
 import { Kysely, PostgresDialect } from 'kysely';
+import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import { postgresStoreDialect } from '../dialect';
 import type { Database } from '../schema';
@@ -27,11 +28,69 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // An idle client whose server connection drops (restart, failover, pg_terminate_backend) emits 'error' on the
   // pool; unhandled, that would crash the process. pg has already discarded the client; the next query reconnects.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: statementPool(pool) }) });
   try {
     return await createStore(db, postgresStoreDialect, { ...options, crypto: options.crypto ?? nodeCrypto });
   } catch (error) {
     await db.destroy();
     throw error;
   }
+}
+
+/** A statement text that names itself (`/*cavra:<name>*\/ …`): prepared once per connection, then reused. */
+const NAMED_STATEMENT = /^\/\*cavra:([a-z0-9_]+)\*\//;
+
+/**
+ * The pool as Kysely sees it, with two things pg's own client does not do for Kysely:
+ * - a statement whose text starts with `/*cavra:<name>*\/` runs as a named prepared statement, so the server
+ *   parses and plans it once per connection (the evidence append statement: docs/decisions/0027);
+ * - a multi-statement simple query (`begin; select …`) yields its last statement's result, as one result,
+ *   instead of pg's array of results (which Kysely would read as no rows).
+ */
+function statementPool(pool: pg.Pool): PostgresPool {
+  return {
+    connect: async () => new StatementClient(await pool.connect()),
+    end: () => pool.end(),
+  };
+}
+
+class StatementClient implements PostgresPoolClient {
+  readonly #client: pg.PoolClient;
+
+  constructor(client: pg.PoolClient) {
+    this.#client = client;
+  }
+
+  query<R>(sql: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>>;
+  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  query<R>(
+    sql: string | PostgresCursor<R>,
+    parameters: readonly unknown[] = [],
+  ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    if (typeof sql !== 'string') throw new Error('postgres store: cursors are not configured');
+    return this.#run<R>(sql, parameters);
+  }
+
+  release(destroy?: boolean): void {
+    this.#client.release(destroy);
+  }
+
+  async #run<R>(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>> {
+    const name = NAMED_STATEMENT.exec(text)?.[1];
+    const values = [...parameters];
+    const result: pg.QueryResult | pg.QueryResult[] = await this.#client.query(
+      name === undefined ? { text, values } : { name, text, values },
+    );
+    const last = isResultList(result) ? result.at(-1) : result;
+    return {
+      command: (last?.command ?? 'SELECT') as PostgresQueryResult<R>['command'],
+      rowCount: last?.rowCount ?? 0,
+      rows: (last?.rows ?? []) as R[],
+    };
+  }
+}
+
+/** pg returns one result per statement for a multi-statement simple query (its types say one result). */
+function isResultList(result: pg.QueryResult | pg.QueryResult[]): result is pg.QueryResult[] {
+  return Array.isArray(result);
 }

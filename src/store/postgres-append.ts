@@ -1,0 +1,320 @@
+/**
+ * PostgreSQL's append commit: one statement (one round trip) per group commit in the common case
+ * (docs/decisions/0027-postgres-group-commit.md). Store core: no driver import, SQL through Kysely's raw queries.
+ */
+import { CompiledQuery } from 'kysely';
+import type { Kysely } from 'kysely';
+import { MerkleFrontier, entryLeafHash } from '../evidence';
+import type { JsonObject } from '../engine';
+import type { EvidenceCrypto, FrontierState, LogHead } from '../evidence';
+import { PG_LOCK_CLASS } from './dialect';
+import type { AppendCommitter, AppendedRef, NextEntry, PreparedAppend } from './evidence-log';
+import type { Database } from './schema';
+import { POSTGRES_SESSION_FOLD_PARAMS, postgresSessionFoldSql, postgresSessionFoldValues } from './sessions';
+import type { StoreContext } from './support';
+import { fromJson } from './support';
+
+/** The writer state a commit expects to find: the head it chains onto and the frontier it extends. */
+type KnownState = { head: LogHead; frontier: FrontierState };
+
+/** What the append statement reports: the state it found (none before the first append) and what it did. */
+type AppendRow = {
+  tree_size: number | null;
+  head_hash: string | null;
+  frontier: string | null;
+  fresh: boolean;
+  guard: number;
+};
+
+/** Why an attempt did not commit: the stored state was not the expected one, or a decision was already stored. */
+type Outcome = { kind: 'committed'; state: KnownState } | { kind: 'stale' } | { kind: 'duplicate' };
+
+/** The largest batch the statement takes (its arrays have no parameter limit; this bounds one statement's size). */
+const MAX_ROWS = 1000;
+
+/** Marks the value PostgreSQL reports when a batch's decision was already stored (see APPEND_SQL's guard). */
+const DUPLICATE = 'cavra-append-duplicate-decision';
+
+/** The statement's name prefix: the driver prepares `/*cavra:<name>*\/` statements once per connection. */
+const STATEMENT_NAME = '/*cavra:evidence_append_v1*/';
+
+const ENTRY_COLUMNS = [
+  ['sequence', 'int8'],
+  ['schema_version', 'text'],
+  ['kind', 'text'],
+  ['recorded_at', 'text'],
+  ['session_id', 'text'],
+  ['previous_hash', 'text'],
+  ['entry_hash', 'text'],
+  ['payload', 'text'],
+] as const;
+
+const DECISION_COLUMNS = [
+  'decision_id',
+  'session_id',
+  'agent_id',
+  'actor',
+  'repository',
+  'policy_pack',
+  'action_type',
+  'target',
+  'rule_id',
+  'decision',
+  'severity',
+  'timestamp',
+  'correlation_id',
+] as const;
+
+/**
+ * The append statement. Parameters: `$1, $2` the expected tree size and head hash; then one array per entry
+ * column (`$3…$10`, `payload` last, all requests in order), one per decision column and the index of each
+ * decision's payload in the payload array; the new state (tree size, head hash, frontier); the session fold's
+ * arrays; the number of decisions.
+ *
+ * INVARIANT (no fork): `chk` takes the chain's advisory lock and then the state row `for update`, which in READ
+ * COMMITTED returns the latest committed row even though the statement's snapshot predates the lock wait; every
+ * write is conditional on that row being the expected one (`ok`), and the lock is held to the end of the
+ * statement's transaction. Lock order: chain lock, state row, session locks (in id order), rows — the classic
+ * path's order too, so they cannot deadlock each other. A decision that was already stored (another caller's, or
+ * one committed while this waited) makes the guard fail the statement, so nothing of the batch is written.
+ */
+function appendSql(): string {
+  let n = 3;
+  const next = (type: string): string => `$${String(n++)}::${type}[]`;
+  const entryArrays = ENTRY_COLUMNS.map(([, type]) => next(type));
+  const payloads = entryArrays.at(-1) ?? '';
+  const decisionArrays = DECISION_COLUMNS.map(() => next('text'));
+  const payloadIndex = next('int4');
+  const state = [n, n + 1, n + 2].map((i) => `$${String(i)}`);
+  n += 3;
+  const sessions = n;
+  n += POSTGRES_SESSION_FOLD_PARAMS;
+  const decisions = `$${String(n)}::int8`;
+  const sessionIds = `$${String(sessions)}::text[]`;
+  const isFresh = 'exists (select from ok)';
+  return (
+    `${STATEMENT_NAME} with ` +
+    `lk as materialized (select pg_advisory_xact_lock(${String(PG_LOCK_CLASS.evidence_chain)}, hashtext('')) ` +
+    'as v), ' +
+    'chk as materialized (select s.tree_size, s.head_hash, s.frontier from evidence_log_state s, lk ' +
+    "where s.log_id = '' for update of s), " +
+    'ok as materialized (select from chk where chk.tree_size = $1::int8 and ' +
+    'chk.head_hash is not distinct from $2::text), ' +
+    `d as (insert into decisions (${DECISION_COLUMNS.join(', ')}, payload) ` +
+    `select ${DECISION_COLUMNS.map((c) => `u.${c}`).join(', ')}, (${payloads})[u.i] from unnest(${decisionArrays.join(', ')}, ${payloadIndex}) ` +
+    `as u(${DECISION_COLUMNS.join(', ')}, i) where ${isFresh} ` +
+    'on conflict (decision_id) do nothing returning 1), ' +
+    `sl as materialized (select pg_advisory_xact_lock(${String(PG_LOCK_CLASS.session)}, hashtext(k)) ` +
+    `from ok, unnest(${sessionIds}) as k), ` +
+    `e as (insert into evidence_entries (${ENTRY_COLUMNS.map(([name]) => name).join(', ')}, payload_jcs) ` +
+    `select u.*, 1 from unnest(${entryArrays.join(', ')}) as u where ${isFresh}), ` +
+    `st as (update evidence_log_state set tree_size = ${state[0] ?? ''}::int8, ` +
+    `head_hash = ${state[1] ?? ''}::text, frontier = ${state[2] ?? ''}::text where log_id = '' and ${isFresh}), ` +
+    `ss as (${postgresSessionFoldSql(sessions, `(select count(*) from sl) = cardinality(${sessionIds})`)}) ` +
+    `select c.tree_size, c.head_hash, c.frontier, ${isFresh} as fresh, ` +
+    `case when not ${isFresh} or (select count(*) from d) = ${decisions} then 0 ` +
+    `else (select ('${DUPLICATE} ' || count(*))::int from d) end as guard ` +
+    'from (select 1) one left join chk c on true'
+  );
+}
+
+const APPEND_SQL = appendSql();
+
+/** `begin`, the chain lock and the state row (locked), in one simple-protocol query. */
+const BEGIN_AND_READ =
+  `begin; select pg_advisory_xact_lock(${String(PG_LOCK_CLASS.evidence_chain)}, hashtext('')); ` +
+  "select tree_size, head_hash, frontier from evidence_log_state where log_id = '' for update";
+
+/** The payload handed to `nextEntry`, which builds the entry from the text when the object did not come along. */
+const NO_PAYLOAD: JsonObject = Object.freeze({});
+
+/**
+ * The PostgreSQL committer for appends outside a unit of work. It remembers the state its last commit left and
+ * sends the whole batch (decisions, session folds, entries chained onto that state, new state) as one statement
+ * that commits only if the stored state is still that one: one round trip per group commit. When it is not
+ * (another process appended, or this process through another path), it falls back to a transaction that reads
+ * the state under the chain lock first (three round trips); batches that need the general path (a decision id
+ * already stored or repeated in the batch, a log without a stored state, very large batches) go to `fallback`.
+ */
+export function createPostgresCommitter(
+  ctx: StoreContext,
+  nextEntry: NextEntry,
+  crypto: EvidenceCrypto,
+  fallback: AppendCommitter,
+): AppendCommitter {
+  let known: KnownState | undefined;
+  const general = async (requests: readonly PreparedAppend[]): Promise<(AppendedRef | null)[]> => {
+    known = undefined;
+    return fallback(requests);
+  };
+  return async (requests) => {
+    if (requests.length === 0) return [];
+    if (requests.length > MAX_ROWS || hasRepeatedDecision(requests)) return general(requests);
+    if (known !== undefined) {
+      const batch = chain(known, requests, nextEntry, crypto);
+      const outcome = await attempt(ctx.db, batch);
+      if (outcome.kind === 'committed') {
+        known = outcome.state;
+        return batch.refs;
+      }
+      known = undefined;
+      if (outcome.kind === 'duplicate') return general(requests);
+    }
+    const locked = await lockedCommit(ctx.db, requests, nextEntry, crypto);
+    if (locked === undefined) return general(requests);
+    known = locked.state;
+    return locked.refs;
+  };
+}
+
+/** A batch chained onto a known state: its refs, the statement's parameters and the state it leaves. */
+type ChainedBatch = { refs: AppendedRef[]; values: unknown[]; state: KnownState };
+
+/** Chains every request (all are logged: the statement fails if a decision was already stored) onto `from`. */
+function chain(
+  from: KnownState,
+  requests: readonly PreparedAppend[],
+  nextEntry: NextEntry,
+  crypto: EvidenceCrypto,
+): ChainedBatch {
+  const frontier = new MerkleFrontier(crypto, from.frontier);
+  const entryColumns: unknown[][] = ENTRY_COLUMNS.map(() => []);
+  const decisionColumns: unknown[][] = DECISION_COLUMNS.map(() => []);
+  const payloadIndex: number[] = [];
+  const stored = [];
+  const refs: AppendedRef[] = [];
+  let head = from.head;
+  for (const [i, request] of requests.entries()) {
+    const { kind, payload, recordedAt, payloadText, sessionId, decision } = request;
+    const entry = nextEntry(head, kind, payload ?? NO_PAYLOAD, recordedAt, payloadText);
+    assertChainsOnto(head, entry.sequence, entry.previous_hash);
+    const row = [
+      entry.sequence,
+      entry.schema_version,
+      entry.kind,
+      entry.recorded_at,
+      sessionId,
+      entry.previous_hash,
+      entry.entry_hash,
+      payloadText,
+    ];
+    row.forEach((value, c) => entryColumns[c]?.push(value));
+    if (decision !== undefined) {
+      DECISION_COLUMNS.forEach((column, c) => decisionColumns[c]?.push(decision[column] ?? null));
+      payloadIndex.push(i + 1);
+      stored.push(decision);
+    }
+    refs.push({ sequence: entry.sequence, previous_hash: entry.previous_hash, entry_hash: entry.entry_hash });
+    frontier.append(entryLeafHash(entry, crypto));
+    head = { sequence: entry.sequence, entry_hash: entry.entry_hash };
+  }
+  const state = { head, frontier: frontier.toState() };
+  const values = [
+    from.frontier.size,
+    from.head?.entry_hash ?? null,
+    ...entryColumns,
+    ...decisionColumns,
+    payloadIndex,
+    state.frontier.size,
+    head?.entry_hash ?? null,
+    JSON.stringify(state.frontier.hashes),
+    ...postgresSessionFoldValues(stored),
+    stored.length,
+  ];
+  return { refs, values, state };
+}
+
+/** Runs the append statement (in autocommit, or inside the caller's transaction). */
+async function attempt(db: Kysely<Database>, batch: ChainedBatch): Promise<Outcome> {
+  let row: AppendRow | undefined;
+  try {
+    row = (await db.executeQuery<AppendRow>(CompiledQuery.raw(APPEND_SQL, batch.values))).rows[0];
+  } catch (error) {
+    if (error instanceof Error && error.message.includes(DUPLICATE)) return { kind: 'duplicate' };
+    throw error;
+  }
+  if (row === undefined) throw new Error('evidence log: the append statement returned no row');
+  // Not fresh: the stored state was not the one the batch was chained onto, and nothing was written.
+  return row.fresh ? { kind: 'committed', state: batch.state } : { kind: 'stale' };
+}
+
+/**
+ * The contended path: `begin` + chain lock + the state row read `for update` (one round trip), then the append
+ * statement against that state (which cannot be stale now), then `commit`. Undefined, rolled back, when the
+ * log has no stored state yet or a decision of the batch was already stored.
+ */
+function lockedCommit(
+  db: Kysely<Database>,
+  requests: readonly PreparedAppend[],
+  nextEntry: NextEntry,
+  crypto: EvidenceCrypto,
+): Promise<{ refs: AppendedRef[]; state: KnownState } | undefined> {
+  return db.connection().execute(async (conn) => {
+    try {
+      const result = await conn.executeQuery<StateRow>(CompiledQuery.raw(BEGIN_AND_READ));
+      const row = lastRow(result.rows);
+      if (row === undefined) {
+        await conn.executeQuery(CompiledQuery.raw('rollback'));
+        return undefined;
+      }
+      const current = knownFromRow(row);
+      const batch = chain(current, requests, nextEntry, crypto);
+      const outcome = await attempt(conn, batch);
+      if (outcome.kind !== 'committed') {
+        await conn.executeQuery(CompiledQuery.raw('rollback'));
+        if (outcome.kind === 'stale') throw new Error('evidence log: the state changed under the chain lock');
+        return undefined;
+      }
+      await conn.executeQuery(CompiledQuery.raw('commit'));
+      return { refs: batch.refs, state: outcome.state };
+    } catch (error) {
+      // INVARIANT: the connection goes back to the pool with no transaction open (a no-op when none is).
+      await conn.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+type StateRow = { tree_size: number; head_hash: string | null; frontier: string };
+
+/**
+ * The state row of BEGIN_AND_READ's last statement. Kysely hands back pg's result as is: for a multi-statement
+ * query that is one result per statement, whose last holds the rows.
+ */
+function lastRow(rows: unknown): StateRow | undefined {
+  if (!Array.isArray(rows)) return undefined;
+  const row: unknown = rows.at(-1);
+  return isStateRow(row) ? row : undefined;
+}
+
+function isStateRow(row: unknown): row is StateRow {
+  return typeof row === 'object' && row !== null && 'tree_size' in row && 'frontier' in row;
+}
+
+function knownFromRow(row: StateRow): KnownState {
+  const size = row.tree_size;
+  if (size > 0 && row.head_hash === null) throw new Error('evidence log state: no head hash');
+  return {
+    head: size === 0 ? null : { sequence: size - 1, entry_hash: row.head_hash ?? '' },
+    frontier: { size, hashes: fromJson<string[]>(row.frontier) },
+  };
+}
+
+/** Whether two requests of the batch carry the same decision id (the general path logs only the first). */
+function hasRepeatedDecision(requests: readonly PreparedAppend[]): boolean {
+  const ids = new Set<string>();
+  for (const { decision } of requests) {
+    if (decision === undefined) continue;
+    if (ids.has(decision.decision_id)) return true;
+    ids.add(decision.decision_id);
+  }
+  return false;
+}
+
+/** INVARIANT: an entry extends the head it was built from; anything else is a bug in `nextEntry`. */
+function assertChainsOnto(head: LogHead, sequence: number, previous: string | null): void {
+  const expected = head === null ? 0 : head.sequence + 1;
+  if (sequence !== expected || previous !== (head === null ? null : head.entry_hash)) {
+    throw new Error(`nextEntry returned sequence ${String(sequence)}; expected ${String(expected)}`);
+  }
+}
