@@ -4,10 +4,13 @@
  * server fallback (decision 0022).
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { parsedPacksPlugin, zodEnglishOnlyPlugin } from './node/vite-plugins';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
@@ -15,7 +18,7 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 export default defineConfig({
   root: import.meta.dirname,
   base: './',
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), parsedPacksPlugin(ROOT), zodEnglishOnlyPlugin(ROOT)],
   define: { __CAVRA_VERSION__: JSON.stringify(`${version}-sandbox`) },
   // The seed is a gzip file the page inflates itself; keep it an asset, never inline it.
   assetsInclude: ['**/*.gz'],

@@ -61,6 +61,30 @@ export async function embeddedPackTable(root) {
   return table;
 }
 
+/**
+ * Every pack under `<root>/policies` as the engine's parsePack returns it (document and diagnostics), named as
+ * the page names them (`policies/<id>/policy.yaml`), sorted by id: the sandbox build embeds this list, so the
+ * page compiles the packs with `buildPolicySetFromParsed` and ships neither a YAML parser nor a schema validator.
+ * @param {string} root the repository root
+ * @returns {Promise<{ id: string, file: string, document: unknown, diagnostics: unknown[] }[]>}
+ */
+export async function parsedBundledPacks(root) {
+  const parsePack = await loadParsePack(root);
+  const policies = join(root, 'policies');
+  const packs = [];
+  for (const entry of readdirSync(policies, { withFileTypes: true })) {
+    const path = join(policies, entry.name, 'policy.yaml');
+    if (!entry.isDirectory() || !existsSync(path)) continue;
+    const file = `policies/${entry.name}/policy.yaml`;
+    const parsed = parsePack(readFileSync(path, 'utf8'), file);
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(parsed)), parsed)) {
+      throw new Error(`${file}: the parsed pack does not survive a JSON round trip and cannot be embedded`);
+    }
+    packs.push({ id: entry.name, ...parsed });
+  }
+  return packs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 /** @param {string} root the repository root @returns {import('esbuild').Plugin} */
 export function embeddedPacks(root) {
   const target = join(root, 'src', 'cli', 'embedded-packs.ts');

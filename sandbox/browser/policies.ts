@@ -1,19 +1,13 @@
-/** The bundled packs, compiled in the page from the same YAML files the server reads (bundled as text). */
-import { buildPolicySet, type PolicySet } from '../../src/engine';
-
-const SOURCES = import.meta.glob<string>('../../policies/*/policy.yaml', {
-  query: '?raw',
-  import: 'default',
-  eager: true,
-});
+/**
+ * The bundled packs in the page: the same `policies/<id>/policy.yaml` files the server reads, parsed and
+ * validated at build time by the engine's own parsePack (sandbox/node/vite-plugins.ts), compiled here. The
+ * page ships neither a YAML parser nor a schema validator (decision 0025); Node reads the YAML
+ * (../node/node-policies.ts), and a test checks both give the same packs and revisions.
+ */
+import { PARSED_PACKS } from 'virtual:cavra-parsed-packs';
+import { buildPolicySetFromParsed, type ParsedPackSource, type PolicySet } from '../../src/engine';
 
 /** Compiles every bundled pack (named as in Node: `policies/<id>/policy.yaml`). */
 export function bundledPolicies(): PolicySet {
-  const sources = Object.entries(SOURCES)
-    .map(([path, source]) => {
-      const id = /policies\/([^/]+)\/policy\.yaml$/.exec(path)?.[1] ?? path;
-      return { id, file: `policies/${id}/policy.yaml`, source };
-    })
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
-  return buildPolicySet(sources);
+  return buildPolicySetFromParsed(PARSED_PACKS as readonly ParsedPackSource[]);
 }
