@@ -4,9 +4,9 @@
  * `/api` with `.route()`; the OpenAPI 3.1 document is generated from the same zod schemas that validate.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { createApprovalService, type ApprovalService } from './approvals/approval-service';
+import { limitBody } from './body-limit';
 import type { ApiDeps } from './deps';
 import { errorResponse, handleError } from './errors';
 import { EvidenceService } from './evidence/evidence-service';
@@ -74,7 +74,7 @@ export function createApp(deps: ApiDeps): CavraApp {
   }
   api.use(
     '*',
-    bodyLimit({
+    limitBody({
       maxSize: MAX_BODY_BYTES,
       onError: (c) => errorResponse(c, 413, 'body_too_large', 'the request body is larger than 1 MB'),
     }),
