@@ -3,7 +3,6 @@
  * Opens the database the configuration names, loads or creates the evidence key, seeds an empty database with
  * the demo sessions, signs checkpoints on a timer, and shuts down cleanly (a last checkpoint, then the store).
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
@@ -15,6 +14,7 @@ import {
   createDemoAuth,
   createOidcAuth,
   seedDemoData,
+  webRandomHex12,
   type ApiDeps,
   type SeedReport,
 } from '../api';
@@ -84,7 +84,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         checkpointPolicy: config.checkpointPolicy,
       },
       clock: now,
-      randomHex12: () => randomBytes(6).toString('hex'),
+      randomHex12: webRandomHex12,
       auth:
         config.auth === undefined
           ? createDemoAuth()
@@ -169,8 +169,10 @@ async function logOriginOf(config: ServerConfig, store: Store): Promise<string> 
 async function openDatabase(config: ServerConfig, crypto: EvidenceCrypto): Promise<Store> {
   const target = config.database;
   try {
+    // The server lives long: SQLite appends commit on a writer thread, off the event loop that serves requests.
     return await openStore(target.driver === 'sqlite' ? target.path : target.url, {
       crypto,
+      writerThread: true,
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
