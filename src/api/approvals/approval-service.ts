@@ -6,7 +6,7 @@
  * due. docs/decisions/0012-approvals.md.
  */
 import type { Decision, JsonObject } from '../../engine';
-import type { EntryKind } from '../../evidence';
+import type { EntryKind, EvidenceEntry } from '../../evidence';
 import type { ApprovalState, Store, StoreRepositories } from '../../store';
 import type { Principal } from '../auth';
 import type { ApiDeps } from '../deps';
@@ -28,6 +28,7 @@ import {
   type Approval,
   type ApprovalDecision,
   type HistoryEvent,
+  type NewApproval,
 } from './approval-record';
 import {
   BREAK_GLASS_GROUP,
@@ -133,20 +134,31 @@ export class ApprovalService {
   }
 
   /**
-   * The approval a `require_approval` decision asks for, requested by the decision's actor. Null (reported)
-   * when no approver group resolves: the decision stays `require_approval` and nobody can approve it.
+   * Stores a `require_approval` decision together with the approval it asks for (requested by the decision's
+   * actor, routed by the routing rules): the decision, its session summary, its log entry, the approval and the
+   * approval's `requested` entry are one unit of work, one commit (docs/decisions/0026-api-decision-path.md).
+   * Null (reported) when no approver group resolves: the decision is then stored alone and stays
+   * `require_approval` with nobody able to approve it.
+   * @throws ApiError 409 when a decision with this id is already stored (nothing is written).
    */
-  async createForDecision(decision: Decision, now?: Date): Promise<Approval | null> {
-    try {
-      return await this.create({
-        decision,
-        requestedBy: decision.actor,
-        ...(now !== undefined && { now }),
-      });
-    } catch (error) {
-      this.#options.onBackgroundError(error);
+  async recordDecision(decision: Decision, now: Date = this.#options.clock()): Promise<Approval | null> {
+    const route = routeDecision(routable(decision), this.#options.routing);
+    if (route === undefined) {
+      await this.#options.evidence.recordDecision(decision);
+      this.#options.onBackgroundError(unroutable());
       return null;
     }
+    const approvalId = `apr_${this.#options.randomHex12()}`;
+    const requested = await this.#options.evidence.recordDecisionWith(decision, async (tx) => {
+      // A decision stored by this very unit of work has no approval yet, unless one was created for its id
+      // beforehand (`POST /approvals` with a `decision` object): then that one is its approval.
+      const existing = await pendingApproval(tx, decision.decision_id);
+      if (existing !== null) return { approval: existing, entry: null };
+      const input = { approvalId, decision, route, requestedBy: decision.actor, now };
+      return this.#insertRequested(tx, input);
+    });
+    if (requested.entry !== null) this.#afterCommit(requested.approval, 'requested', false, requested.entry);
+    return requested.approval;
   }
 
   /**
@@ -158,12 +170,8 @@ export class ApprovalService {
     const now = input.now ?? this.#options.clock();
     const approvalId = `apr_${this.#options.randomHex12()}`;
     const created = await this.#options.store.transaction(async (tx) => {
-      const open = await tx.approvals.list(
-        { decision_id: decision.decision_id, state: 'pending' },
-        { limit: 1 },
-      );
-      const existing = open.items[0];
-      if (existing !== undefined) {
+      const existing = await pendingApproval(tx, decision.decision_id);
+      if (existing !== null) {
         throw new ApiError(
           409,
           'approval_exists',
@@ -171,41 +179,46 @@ export class ApprovalService {
         );
       }
       const route = routeDecision(routable(decision), this.#options.routing, input.approverGroup);
-      if (route === undefined) {
-        throw new ApiError(
-          400,
-          'approver_group_required',
-          'no approver group applies to this decision: pass approver_group, or add a routing rule that matches it',
-          { field: 'approver_group' },
-        );
-      }
-      const approval = newApproval({
+      if (route === undefined) throw unroutable();
+      return this.#insertRequested(tx, {
         approvalId,
         decision,
         route,
-        routingSource: this.#options.routing.source,
         requestedBy: input.requestedBy,
         now,
-        ttlHours: input.ttlHours ?? this.#options.defaultTtlHours,
+        ...(input.ttlHours !== undefined && { ttlHours: input.ttlHours }),
       });
-      if (!(await tx.approvals.create(approval))) {
-        throw new ApiError(409, 'approval_exists', `approval '${approval.approval_id}' already exists`);
-      }
-      await this.#log(
-        tx,
-        'approval',
-        approval,
-        'requested',
-        null,
-        actingAs(input.requestedBy),
-        null,
-        undefined,
-        now,
-      );
-      return approval;
     });
-    this.#afterCommit(created, 'requested', input.isSilent);
-    return created;
+    this.#afterCommit(created.approval, 'requested', input.isSilent, created.entry);
+    return created.approval;
+  }
+
+  /** Inside a unit of work: stores a new pending approval and logs its `requested` transition. */
+  async #insertRequested(
+    tx: StoreRepositories,
+    input: Omit<NewApproval, 'routingSource' | 'ttlHours'> & { ttlHours?: number },
+  ): Promise<{ approval: Approval; entry: EvidenceEntry }> {
+    const approval = newApproval({
+      ...input,
+      routingSource: this.#options.routing.source,
+      ttlHours: input.ttlHours ?? this.#options.defaultTtlHours,
+    });
+    if (!(await tx.approvals.create(approval))) {
+      throw new ApiError(409, 'approval_exists', `approval '${approval.approval_id}' already exists`);
+    }
+    const by = actingAs(input.requestedBy);
+    const entry = await this.#log(
+      tx,
+      'approval',
+      approval,
+      'requested',
+      null,
+      by,
+      null,
+      undefined,
+      input.now,
+    );
+    return { approval, entry };
   }
 
   /**
@@ -234,7 +247,7 @@ export class ApprovalService {
       assertPending(approval);
       if (action !== 'expired' && isPastDeadline(approval, now)) {
         const expired = await this.#expire(tx, approval, SYSTEM_ACTOR, expiryReason(approval), now);
-        return { approval: expired, event: 'expired' as const, isLate: true };
+        return { approval: expired, event: 'expired' as const, isLate: true, entry: undefined };
       }
       if (action === 'approved') {
         if (isSameIdentity(principal, await requesterIdentities(tx, approval))) {
@@ -258,10 +271,20 @@ export class ApprovalService {
           : closeApproval(approval, action, by.actor, input.reason, input.externalRef, now);
       await this.#update(tx, next, 'pending');
       const event = next.history.at(-1)?.event ?? action;
-      await this.#log(tx, 'approval', next, event, 'pending', by, input.reason, input.externalRef, now);
-      return { approval: next, event, isLate: false };
+      const entry = await this.#log(
+        tx,
+        'approval',
+        next,
+        event,
+        'pending',
+        by,
+        input.reason,
+        input.externalRef,
+        now,
+      );
+      return { approval: next, event, isLate: false, entry };
     });
-    this.#afterCommit(outcome.approval, outcome.event, input.isSilent);
+    this.#afterCommit(outcome.approval, outcome.event, input.isSilent, outcome.entry);
     if (outcome.isLate) {
       throw new ApiError(
         409,
@@ -309,11 +332,11 @@ export class ApprovalService {
       reviewerGroups: BREAK_GLASS_REVIEW_GROUPS,
       now,
     });
-    await this.#options.store.transaction(async (tx) => {
+    const entry = await this.#options.store.transaction(async (tx) => {
       if (!(await tx.approvals.create(approval))) {
         throw new ApiError(409, 'approval_exists', `approval '${approval.approval_id}' already exists`);
       }
-      await this.#log(
+      return this.#log(
         tx,
         'break_glass',
         approval,
@@ -325,7 +348,7 @@ export class ApprovalService {
         now,
       );
     });
-    this.#afterCommit(approval, 'break_glass', input.isSilent);
+    this.#afterCommit(approval, 'break_glass', input.isSilent, entry);
     return approval;
   }
 
@@ -337,7 +360,7 @@ export class ApprovalService {
   async review(approvalId: string, principal: Principal, input: DecideInput): Promise<Approval> {
     const by: Acting = { actor: principal.actor.actor, subject: principal.actor.subject };
     const now = input.now ?? this.#options.clock();
-    const reviewed = await this.#options.store.transaction(async (tx) => {
+    const { reviewed, entry } = await this.#options.store.transaction(async (tx) => {
       const approval = await this.#load(tx, approvalId);
       if (approval.state !== 'break_glass') {
         throw new ApiError(
@@ -369,7 +392,7 @@ export class ApprovalService {
       }
       const next = reviewBreakGlass(approval, by.actor, input.reason, input.externalRef, now);
       await this.#update(tx, next, 'break_glass');
-      await this.#log(
+      const entry = await this.#log(
         tx,
         'break_glass',
         next,
@@ -380,9 +403,9 @@ export class ApprovalService {
         input.externalRef,
         now,
       );
-      return next;
+      return { reviewed: next, entry };
     });
-    this.#afterCommit(reviewed, 'reviewed', input.isSilent);
+    this.#afterCommit(reviewed, 'reviewed', input.isSilent, entry);
     return reviewed;
   }
 
@@ -485,16 +508,19 @@ export class ApprovalService {
     reason: string | null,
     externalRef: string | undefined,
     now: Date,
-  ): Promise<void> {
+  ): Promise<EvidenceEntry> {
     const at = formatTime(now);
     const payload: JsonObject = transitionEvidence(approval, event, fromState, by, reason, externalRef, at);
-    await tx.evidence.append(kind, payload, this.#options.clock().toISOString());
+    return tx.evidence.append(kind, payload, this.#options.clock().toISOString());
   }
 
-  /** After a commit: a checkpoint if one is due, and notifications, both off the response path. */
-  #afterCommit(approval: Approval, event: HistoryEvent, isSilent = false): void {
+  /**
+   * After a commit: a checkpoint if one is due, and notifications, both off the response path. `logged` is the
+   * transition's entry: the log holds at least `sequence + 1` entries (without it the log is counted).
+   */
+  #afterCommit(approval: Approval, event: HistoryEvent, isSilent = false, logged?: EvidenceEntry): void {
     const { evidence, notifier, onBackgroundError } = this.#options;
-    this.#track(evidence.checkpointIfDue().catch(onBackgroundError));
+    this.#track(evidence.checkpointIfDue(logged && logged.sequence + 1).catch(onBackgroundError));
     if (!isSilent && notifier !== null && notifier.wants(event)) {
       this.#track(notifier.deliver(approval, { event }).catch(onBackgroundError));
     }
@@ -535,6 +561,21 @@ function assertPending(approval: Approval): void {
 
 function expiryReason(approval: Approval): string {
   return `approval expired: not decided before ${approval.expires_at}`;
+}
+
+function unroutable(): ApiError {
+  return new ApiError(
+    400,
+    'approver_group_required',
+    'no approver group applies to this decision: pass approver_group, or add a routing rule that matches it',
+    { field: 'approver_group' },
+  );
+}
+
+/** The decision's pending approval, if it has one. */
+async function pendingApproval(tx: StoreRepositories, decisionId: string): Promise<Approval | null> {
+  const open = await tx.approvals.list({ decision_id: decisionId, state: 'pending' }, { limit: 1 });
+  return (open.items[0] as Approval | undefined) ?? null;
 }
 
 function notFound(approvalId: string): ApiError {

@@ -27,7 +27,7 @@ import {
   type EvidenceEntry,
   type VerificationReport,
 } from '../../evidence';
-import type { SessionInput, SessionRecord, Store } from '../../store';
+import type { SessionInput, SessionRecord, Store, StoreRepositories } from '../../store';
 import { MAX_PAGE_LIMIT } from '../../store';
 import type { EvidenceSigner } from '../deps';
 import { ApiError } from '../errors';
@@ -111,15 +111,32 @@ export class EvidenceService {
     // The store's decision append is the unit of work: row, session summary and entry in one transaction,
     // group-committed with the other requests in flight (0008 addendum).
     const entry = await this.#store.evidence.appendDecision(decision, this.#clock().toISOString());
-    if (entry === null) {
-      throw new ApiError(409, 'decision_exists', `decision '${decision.decision_id}' is already stored`);
-    }
+    if (entry === null) throw decisionExists(decision);
     try {
       await this.checkpointIfDue(entry.sequence + 1);
     } catch (error) {
       this.#onBackgroundError(error);
     }
     return entry;
+  }
+
+  /**
+   * {@link recordDecision} with more writes in the same unit of work (the approval a `require_approval`
+   * decision asks for): the decision, its session summary, its entry and whatever `alongside` writes through
+   * `tx` commit together or not at all. One transaction of its own rather than the shared group commit (a unit
+   * of work cannot join that), which still saves the second commit a separate transaction would cost. The
+   * caller checks for a due checkpoint with the last entry it wrote.
+   * @throws ApiError 409 when a decision with this id is already stored (nothing is written).
+   */
+  async recordDecisionWith<T>(
+    decision: Decision,
+    alongside: (tx: StoreRepositories) => Promise<T>,
+  ): Promise<T> {
+    const recordedAt = this.#clock().toISOString();
+    return this.#store.transaction(async (tx) => {
+      if ((await tx.evidence.appendDecision(decision, recordedAt)) === null) throw decisionExists(decision);
+      return alongside(tx);
+    });
   }
 
   /** Upserts a session summary and logs the result (a `session` entry) in one unit of work. */
@@ -369,6 +386,10 @@ export class EvidenceService {
     this.#queue = run.catch(() => undefined);
     return run;
   }
+}
+
+function decisionExists(decision: Decision): ApiError {
+  return new ApiError(409, 'decision_exists', `decision '${decision.decision_id}' is already stored`);
 }
 
 /** The decision a `decision` entry records (its payload is the decision object, as stored). */

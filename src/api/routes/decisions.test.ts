@@ -2,7 +2,8 @@ import { afterEach, expect, test } from 'vitest';
 import type { Decision } from '../../engine';
 import { verifyEntryHash } from '../../evidence';
 import type { Store } from '../../store';
-import { openTestApp, postJson, testCrypto } from '../../../test/api-support';
+import { openTestApp, postJson, testCrypto, testDeps } from '../../../test/api-support';
+import { createApp } from '../app';
 import type { ErrorBody } from '../errors';
 
 const stores: Store[] = [];
@@ -89,6 +90,58 @@ test('a decision id that is already stored is a 409 and nothing is logged twice'
   expect(again.status).toBe(409);
   expect(((await again.json()) as ErrorBody).error.code).toBe('decision_exists');
   expect(await store.evidence.count()).toBe(1);
+});
+
+/** A write to an IAM file: `require_approval`, routed to IAM by upstream's first default rule. */
+const IAM_WRITE = {
+  action_type: 'write_file',
+  target: 'iam/admin-role.tf',
+  session_id: 'sess_iam',
+  actor: 'dev@acme.example',
+  repository: 'acme/payments',
+};
+
+test('a require_approval decision and its approval are one unit of work: entries side by side', async () => {
+  const { app, store, errors } = await setup();
+  const response = await app.request('/api/decisions', postJson(IAM_WRITE));
+  expect(response.status).toBe(201);
+  const decision = (await response.json()) as Decision;
+  expect(decision.decision).toBe('require_approval');
+  const approvalId = response.headers.get('x-cavra-approval-id');
+  expect(await store.approvals.get(approvalId ?? '')).toMatchObject({
+    decision_id: decision.decision_id,
+    state: 'pending',
+    approver_group: 'IAM',
+    requested_by: 'dev@acme.example',
+  });
+  const entries = await store.evidence.range(0, 10);
+  expect(entries.map((e) => [e.sequence, e.kind])).toEqual([
+    [0, 'decision'],
+    [1, 'approval'],
+  ]);
+  expect(entries[1]?.payload).toMatchObject({ approval_id: approvalId, event: 'requested' });
+  expect(await store.sessions.get('sess_iam')).toMatchObject({ decision_count: 1 });
+  expect(errors).toEqual([]);
+});
+
+test('when the approval cannot be stored, neither is its decision (500, nothing logged)', async () => {
+  const { store } = await setup();
+  const errors: unknown[] = [];
+  const failing: Store = {
+    ...store,
+    transaction: (fn) =>
+      store.transaction((tx) =>
+        fn({ ...tx, approvals: { ...tx.approvals, create: () => Promise.reject(new Error('disk full')) } }),
+      ),
+  };
+  const app = createApp(testDeps(failing, {}, errors));
+  const response = await app.request('/api/decisions', postJson(IAM_WRITE));
+  expect(response.status).toBe(500);
+  expect(errors).toHaveLength(1);
+  expect(await store.evidence.count()).toBe(0);
+  expect((await store.decisions.list()).total).toBe(0);
+  expect((await store.approvals.list()).total).toBe(0);
+  expect(await store.sessions.get('sess_iam')).toBeNull();
 });
 
 test.each([

@@ -72,13 +72,16 @@ export function decisionRoutes({ deps, evidence, approvals, identity }: ApiConte
       // The caller's identity and the registry (docs/decisions/0014-identity-and-tokens.md).
       const decided = await decideAs({ deps, identity }, c.req.raw, c.req.valid('json'), { isStored: true });
       if (!decided.ok) return decidedAsFailure(c, decided);
-      await evidence.recordDecision(decided.decision);
-      if (decided.decision.decision === 'require_approval') {
-        // Its approval, routed by the routing rules (docs/decisions/0012-approvals.md).
-        const approval = await approvals.createForDecision(decided.decision);
+      const { decision } = decided;
+      if (decision.decision === 'require_approval') {
+        // Stored with its approval, routed by the routing rules (docs/decisions/0012-approvals.md), in one
+        // unit of work (docs/decisions/0026-api-decision-path.md).
+        const approval = await approvals.recordDecision(decision);
         if (approval !== null) c.header('x-cavra-approval-id', approval.approval_id);
+      } else {
+        await evidence.recordDecision(decision);
       }
-      return c.json(decided.decision, 201);
+      return c.json(decision, 201);
     })
     .openapi(evaluate, async (c) => {
       const decided = await decideAs({ deps, identity }, c.req.raw, c.req.valid('json'), { isStored: false });
