@@ -36,6 +36,8 @@ const NODE_FILES = {
     'src/store/drivers/postgres.ts',
     'src/store/drivers/open.ts',
     'src/store/drivers/node-crypto.ts',
+    'src/store/drivers/sqlite-append-writer.ts',
+    'src/store/drivers/sqlite-append-worker.ts',
     'src/store/contract/**',
   ],
   sandbox: ['sandbox/node/**', 'sandbox/vite.config.ts'],

@@ -20,9 +20,15 @@ export async function buildCli() {
   const outfile = join(outdir, 'cavra.mjs');
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [join(root, 'src', 'cli', 'cavra.ts')],
+    entryPoints: [
+      { in: join(root, 'src', 'cli', 'cavra.ts'), out: 'cavra' },
+      // The store's SQLite writer thread runs this module; it sits beside the chunk that starts it.
+      {
+        in: join(root, 'src', 'store', 'drivers', 'sqlite-append-worker.ts'),
+        out: 'chunks/sqlite-append-worker',
+      },
+    ],
     outdir,
-    entryNames: '[name]',
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
     splitting: true,

@@ -30,9 +30,10 @@ export const MAX_GROUP_COMMIT = 1000;
 export function createAppendQueue<I, O>(
   run: (requests: readonly I[]) => Promise<O[]>,
   maxBatch = MAX_GROUP_COMMIT,
-): (request: I) => Promise<O> {
+): AppendQueue<I, O> {
   const waiting: Pending<I, O>[] = [];
   let isFlushing = false;
+  let flushed: Promise<void> = Promise.resolve();
 
   const settle = async (batch: Pending<I, O>[]): Promise<void> => {
     try {
@@ -63,9 +64,13 @@ export function createAppendQueue<I, O>(
     isFlushing = false;
   };
 
-  return (request) =>
+  const enqueue = (request: I): Promise<O> =>
     new Promise<O>((resolve, reject) => {
       waiting.push({ request, resolve, reject });
-      if (!isFlushing) void flush();
+      if (!isFlushing) flushed = flush();
     });
+  return Object.assign(enqueue, { settled: () => flushed });
 }
+
+/** Enqueues a request (see {@link createAppendQueue}); `settled` resolves once every request so far has settled. */
+export type AppendQueue<I, O> = ((request: I) => Promise<O>) & { settled(): Promise<void> };

@@ -119,6 +119,8 @@ export interface EvidenceLog {
   appendDecision(decision: Decision, recordedAt: string): Promise<EvidenceEntry | null>;
   /** {@link appendDecision} for several decisions, in order, in one transaction. */
   appendDecisions(records: readonly DecisionAppend[]): Promise<(EvidenceEntry | null)[]>;
+  /** Resolves once every append made through this log so far has committed or failed (e.g. before closing). */
+  settled(): Promise<void>;
   /** The tip of the log, or null when it is empty. */
   head(): Promise<LogHead>;
   /** How many entries the log holds (= the next sequence). */
@@ -207,6 +209,8 @@ export type AppendCommitter = (requests: readonly PreparedAppend[]) => Promise<(
  */
 export interface AppendWriter {
   commit: AppendCommitter;
+  /** {@link CheckpointRepository.insert} on the writer's connection (a write, so it queues with the appends). */
+  insertCheckpoint(checkpoint: CheckpointRecord): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -316,7 +320,9 @@ export function createEvidenceLog(
   writer?: AppendWriter,
 ): EvidenceLog {
   const viaWriter = writer !== undefined && !ctx.db.isTransaction;
-  const commitRefs = viaWriter ? writer.commit : createAppendCommitter(ctx, nextEntry, crypto);
+  const commitRefs: AppendCommitter = viaWriter
+    ? (requests) => writer.commit(requests)
+    : createAppendCommitter(ctx, nextEntry, crypto);
   // The payload's canonical text is computed once, before the transaction: it is the stored text, the decision
   // row's JSON, and (through nextEntry) what the entry hash covers. A payload without one fails here, alone.
   const commit = async (requests: readonly QueuedAppend[]): Promise<(EvidenceEntry | null)[]> => {
@@ -380,7 +386,10 @@ export function createEvidenceLog(
       yield await selectStored(ctx, from, Math.min(to, from + pageSize));
     }
   };
-  const checkpoints = createCheckpointRepository(ctx);
+  const local = createCheckpointRepository(ctx);
+  const checkpoints: CheckpointRepository = viaWriter
+    ? { ...local, insert: (checkpoint) => writer.insertCheckpoint(checkpoint) }
+    : local;
   return {
     append: async (kind, payload, recordedAt) => {
       const entry = await one({ kind, payload, recordedAt });
@@ -393,6 +402,7 @@ export function createEvidenceLog(
     },
     appendDecision: (decision, recordedAt) => one(decisionAppend({ decision, recordedAt })),
     appendDecisions: (records) => commit(records.map(decisionAppend)),
+    settled: () => enqueue?.settled() ?? Promise.resolve(),
     head: () => readHead(ctx.db),
     count: async () => {
       const row = await ctx.db
@@ -761,7 +771,8 @@ function selectRange(db: Kysely<Database>, from: number, to: number): Promise<Ev
     .execute();
 }
 
-function createCheckpointRepository(ctx: StoreContext): CheckpointRepository {
+/** The checkpoint repository over a store context (also the writer thread's, for inserts). */
+export function createCheckpointRepository(ctx: StoreContext): CheckpointRepository {
   const matching = (origin: string | undefined) => {
     const query = ctx.db.selectFrom('evidence_checkpoints');
     return origin === undefined ? query : query.where('origin', '=', origin);

@@ -6,7 +6,7 @@ import { createApprovalRepository } from './approvals';
 import type { DecisionRepository } from './decisions';
 import { createDecisionRepository } from './decisions';
 import type { StoreDialect } from './dialect';
-import type { EvidenceLog, NextEntry } from './evidence-log';
+import type { AppendWriter, EvidenceLog, NextEntry } from './evidence-log';
 import { createEvidenceLog } from './evidence-log';
 import type { EvidenceMetadataRepository } from './evidence-metadata';
 import { createEvidenceMetadataRepository } from './evidence-metadata';
@@ -67,6 +67,11 @@ export type StoreOptions = {
   now?: () => Date;
   /** The migrations to apply; default {@link MIGRATIONS}. Other lists are for tests and tools. */
   migrations?: readonly Migration[];
+  /**
+   * Commits appends made outside units of work instead of this connection (a driver's writer thread; see
+   * {@link AppendWriter}). Closed with the store.
+   */
+  appendWriter?: AppendWriter;
 };
 
 /**
@@ -88,7 +93,7 @@ export async function createStore(
   const repositories = (ctx: StoreContext): StoreRepositories => ({
     decisions: createDecisionRepository(ctx),
     sessions: createSessionRepository(ctx, now),
-    evidence: createEvidenceLog(ctx, nextEntry, crypto),
+    evidence: createEvidenceLog(ctx, nextEntry, crypto, options.appendWriter),
     evidenceMetadata: createEvidenceMetadataRepository(ctx),
     approvals: createApprovalRepository(ctx),
     registry: createRegistryRepositories(ctx),
@@ -96,8 +101,9 @@ export async function createStore(
     integrations: createIntegrationRepository(ctx),
     operations: createOperationsRepositories(ctx),
   });
+  const own = repositories({ db, dialect });
   return {
-    ...repositories({ db, dialect }),
+    ...own,
     dialect: dialect.name,
     migrations,
     transaction: (fn) =>
@@ -105,6 +111,11 @@ export async function createStore(
         await dialect.lock(trx, 'evidence_chain');
         return fn(repositories({ db: trx, dialect }));
       }),
-    close: () => db.destroy(),
+    close: async () => {
+      // Appends already made finish (group-committed ones wait for their turn) before the database closes.
+      await own.evidence.settled();
+      await options.appendWriter?.close();
+      await db.destroy();
+    },
   };
 }

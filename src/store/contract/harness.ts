@@ -20,8 +20,16 @@ export type TestDatabase = {
   dispose(): Promise<void>;
 };
 
-/** One driver of the contract suite. `skip` says why it cannot run here. */
-export type TestDriver = { name: string; skip?: string; createDatabase(): Promise<TestDatabase> };
+/**
+ * One driver of the contract suite. `skip` says why it cannot run here; `appendsOnly`: a variant that differs
+ * from another driver only in how appends commit runs the migrations, decisions, sessions and evidence parts.
+ */
+export type TestDriver = {
+  name: string;
+  skip?: string;
+  appendsOnly?: boolean;
+  createDatabase(): Promise<TestDatabase>;
+};
 
 const storeOptions = (options: Partial<StoreOptions> = {}): StoreOptions => ({
   nextEntry: testNextEntry,
@@ -57,6 +65,30 @@ export const betterSqliteDriver: TestDriver = {
     const path = join(dir, '.cavra', 'cavra.db');
     return Promise.resolve({
       open: (options) => openSqliteStore({ ...storeOptions(options), path }),
+      dispose: () => {
+        rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
+    });
+  },
+};
+
+/**
+ * better-sqlite3 with the writer thread (appends outside units of work committed by a second connection on a
+ * worker thread). The thread builds entries itself, so a test that injects its own `nextEntry` gets a store
+ * without one.
+ */
+export const betterSqliteWriterDriver: TestDriver = {
+  name: 'better-sqlite3 + writer thread',
+  appendsOnly: true,
+  createDatabase: () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cavra-store-'));
+    const path = join(dir, '.cavra', 'cavra.db');
+    return Promise.resolve({
+      open: (options) =>
+        options?.nextEntry === undefined
+          ? openSqliteStore({ ...options, path, writerThread: true })
+          : openSqliteStore({ ...storeOptions(options), path }),
       dispose: () => {
         rmSync(dir, { recursive: true, force: true });
         return Promise.resolve();

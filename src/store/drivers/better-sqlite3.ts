@@ -9,6 +9,7 @@ import type { Database } from '../schema';
 import type { Store, StoreOptions } from '../store';
 import { createStore } from '../store';
 import { nodeCrypto } from './node-crypto';
+import { SqliteAppendWriter } from './sqlite-append-writer';
 
 /** Where the embedded database lives by default, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = '.cavra/cavra.db';
@@ -38,6 +39,13 @@ export type SqliteStoreOptions = StoreOptions & {
    * `normal`: WAL's lighter mode: survives a crash of the process, may lose the last commits on power loss.
    */
   synchronous?: 'full' | 'normal';
+  /**
+   * Commit evidence appends made outside units of work on a writer thread with its own connection to the file
+   * (drivers/sqlite-append-writer.ts): SQLite's work and the commit's fsync leave the caller's event loop, and a
+   * second core runs them while the caller decides the next requests. For long-lived processes (the server);
+   * a short command pays ~30 ms to start the thread. Needs a file and the default `nextEntry`.
+   */
+  writerThread?: boolean;
 };
 
 /**
@@ -45,18 +53,55 @@ export type SqliteStoreOptions = StoreOptions & {
  * a busy timeout, and `BEGIN IMMEDIATE` transactions so several processes can append to one evidence chain.
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (options.path !== ':memory:') ensureDirectory(dirname(resolve(options.path)));
-  const raw = new BetterSqlite3(options.path, { timeout: busyTimeoutMs });
+  if (options.writerThread === true) {
+    if (options.path === ':memory:')
+      throw new Error('openSqliteStore: a writer thread needs a database file');
+    if (options.nextEntry !== undefined) {
+      throw new Error('openSqliteStore: a writer thread builds entries itself; it takes no nextEntry');
+    }
+  }
+  const connection = openSqliteConnection(options.path, options);
+  try {
+    const db = new Kysely<Database>({
+      dialect: createSqliteDialect({ database: connection }, fileMutex(options.path)),
+    });
+    const crypto = options.crypto ?? nodeCrypto;
+    if (options.writerThread !== true)
+      return await createStore(db, sqliteStoreDialect, { ...options, crypto });
+    // Migrate first (createStore), then start the writer on the migrated file; appends wait for it to open.
+    const appendWriter = new SqliteAppendWriter({
+      path: resolve(options.path),
+      busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+      synchronous: options.synchronous ?? 'full',
+    });
+    const store = await createStore(db, sqliteStoreDialect, { ...options, crypto, appendWriter });
+    await appendWriter.start();
+    return store;
+  } catch (error) {
+    connection.close();
+    throw error;
+  }
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * A better-sqlite3 connection configured as every CAVRA connection to a SQLite file is: busy timeout, WAL,
+ * `synchronous`, foreign keys, and prepared statements cached for Kysely. Also the writer thread's connection.
+ */
+export function openSqliteConnection(
+  path: string,
+  options: Pick<SqliteStoreOptions, 'busyTimeoutMs' | 'synchronous'>,
+): SqliteDatabase {
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const raw = new BetterSqlite3(path, { timeout: busyTimeoutMs });
   try {
     raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
     raw.pragma('journal_mode = WAL');
     raw.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     raw.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({
-      dialect: createSqliteDialect({ database: cachingStatements(raw) }, fileMutex(options.path)),
-    });
-    return await createStore(db, sqliteStoreDialect, { ...options, crypto: options.crypto ?? nodeCrypto });
+    return cachingStatements(raw);
   } catch (error) {
     raw.close();
     throw error;

@@ -16,10 +16,23 @@ export function parseStoreTarget(urlOrPath: string | undefined): StoreTarget {
   return { driver: 'sqlite', path: value === '' ? DEFAULT_SQLITE_PATH : value };
 }
 
+/** Options of {@link openStore}. */
+export type OpenStoreOptions = StoreOptions & {
+  /**
+   * SQLite files: commit evidence appends on a writer thread (see `SqliteStoreOptions.writerThread`); for
+   * long-lived processes such as the server. Ignored for PostgreSQL and `:memory:`.
+   */
+  writerThread?: boolean;
+};
+
 /** Opens the store `urlOrPath` names (see {@link parseStoreTarget}), e.g. `openStore(process.env.CAVRA_DATABASE_URL, …)`. */
-export function openStore(urlOrPath: string | undefined, options: StoreOptions): Promise<Store> {
+export function openStore(urlOrPath: string | undefined, options: OpenStoreOptions): Promise<Store> {
+  const { writerThread, ...storeOptions } = options;
   const target = parseStoreTarget(urlOrPath);
-  return target.driver === 'postgres'
-    ? openPostgresStore({ ...options, url: target.url })
-    : openSqliteStore({ ...options, path: target.path });
+  if (target.driver === 'postgres') return openPostgresStore({ ...storeOptions, url: target.url });
+  return openSqliteStore({
+    ...storeOptions,
+    path: target.path,
+    writerThread: writerThread === true && target.path !== ':memory:',
+  });
 }

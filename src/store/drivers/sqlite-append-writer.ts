@@ -1,0 +1,204 @@
+/**
+ * The SQLite writer thread: evidence appends of a long-lived process committed on a worker thread that owns a
+ * second connection to the same file (docs/decisions/0028-sqlite-writer-thread.md). better-sqlite3 is
+ * synchronous, so on the caller's thread every append's SQLite work and its commit's fsync stop the event loop;
+ * on the writer they run on another core while the caller goes on (deciding, serving requests).
+ *
+ * The writer runs the same append transaction as the caller's connection would (`createAppendCommitter`, under
+ * `BEGIN IMMEDIATE`, state read from the file), so it is one more appender among hooks, the CLI and units of work
+ * of the caller's own connection: the chain cannot fork. What crosses the thread boundary is plain data: the
+ * payload's canonical text and the decision's columns in, chain positions out.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { CheckpointRecord } from '../../evidence';
+import type { AppendCommitter, AppendWriter, AppendedRef, PreparedAppend } from '../evidence-log';
+
+/** What the writer thread is started with. */
+export type WriterConfig = { path: string; busyTimeoutMs: number; synchronous: 'full' | 'normal' };
+
+/** Caller → writer. */
+export type WriterRequest =
+  | { type: 'commit'; id: number; requests: readonly PreparedAppend[] }
+  | { type: 'checkpoint'; id: number; checkpoint: CheckpointRecord }
+  | { type: 'close' };
+
+/** Writer → caller. */
+export type WriterReply =
+  | { type: 'ready' }
+  | { type: 'opened'; error: SerializedError }
+  | { type: 'committed'; id: number; refs: (AppendedRef | null)[] }
+  | { type: 'inserted'; id: number; inserted: boolean }
+  | { type: 'failed'; id: number; error: SerializedError }
+  | { type: 'closed' };
+
+/** An error as it crosses threads (message and name; the stack stays in the writer). */
+export type SerializedError = { name: string; message: string };
+
+type Answer = Extract<WriterReply, { id: number }>;
+type Pending = { resolve: (reply: Answer) => void; reject: (error: Error) => void };
+
+/**
+ * The caller's side of the writer thread. Starts the thread on {@link start} (or the first commit), restarts it
+ * after it died (every append it held is rejected: none of them is reported appended unless it committed), and
+ * keeps the process alive only while appends are in flight.
+ */
+export class SqliteAppendWriter implements AppendWriter {
+  readonly #config: WriterConfig;
+  readonly #pending = new Map<number, Pending>();
+  #worker: Worker | undefined;
+  #ready: Promise<void> | undefined;
+  #nextId = 0;
+  #closing: Promise<void> | undefined;
+
+  constructor(config: WriterConfig) {
+    this.#config = config;
+  }
+
+  /** Starts the thread and resolves once its connection is open (rejects if it cannot open the file). */
+  start(): Promise<void> {
+    if (this.#closing !== undefined) return Promise.reject(new Error('the evidence writer is closed'));
+    this.#ready ??= this.#spawn();
+    return this.#ready;
+  }
+
+  readonly commit: AppendCommitter = async (requests) => {
+    const reply = await this.#send({ type: 'commit', id: 0, requests });
+    if (reply.type !== 'committed') throw new Error(`the evidence writer answered ${reply.type} to a commit`);
+    return reply.refs;
+  };
+
+  readonly insertCheckpoint = async (checkpoint: CheckpointRecord): Promise<boolean> => {
+    const reply = await this.#send({ type: 'checkpoint', id: 0, checkpoint });
+    if (reply.type !== 'inserted')
+      throw new Error(`the evidence writer answered ${reply.type} to a checkpoint`);
+    return reply.inserted;
+  };
+
+  /** Sends a request (its id is assigned here); resolves to the writer's answer, or rejects with its error. */
+  async #send(request: Extract<WriterRequest, { id: number }>): Promise<Exclude<Answer, { type: 'failed' }>> {
+    await this.start();
+    const worker = this.#worker;
+    if (worker === undefined) throw new Error('the evidence writer thread is not running');
+    const id = (this.#nextId += 1);
+    const reply = new Promise<Answer>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+    });
+    if (this.#pending.size === 1) worker.ref();
+    worker.postMessage({ ...request, id } satisfies WriterRequest);
+    const answer = await reply;
+    if (answer.type === 'failed') throw deserialize(answer.error);
+    return answer;
+  }
+
+  /** Lets the appends already sent commit, then stops the thread and closes its connection. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const worker = this.#worker;
+    if (worker === undefined) return;
+    await this.#ready?.catch(() => undefined);
+    const exited = new Promise<void>((resolve) => {
+      worker.once('exit', () => {
+        resolve();
+      });
+    });
+    worker.ref();
+    // Messages are handled in order: the close comes after every commit already sent.
+    worker.postMessage({ type: 'close' } satisfies WriterRequest);
+    await exited;
+  }
+
+  #spawn(): Promise<void> {
+    const worker = workerFor(this.#config);
+    this.#worker = worker;
+    return new Promise<void>((resolve, reject) => {
+      let isOpen = false;
+      worker.on('message', (reply: WriterReply) => {
+        switch (reply.type) {
+          case 'ready':
+            isOpen = true;
+            worker.unref();
+            resolve();
+            return;
+          case 'opened':
+            reject(deserialize(reply.error));
+            return;
+          case 'committed':
+          case 'inserted':
+          case 'failed':
+            this.#settle(worker, reply);
+            return;
+          case 'closed':
+            return;
+        }
+      });
+      worker.on('error', (error) => {
+        if (!isOpen) reject(error);
+        this.#fail(worker, error);
+      });
+      worker.on('exit', (code) => {
+        const error = new Error(`the evidence writer thread exited (code ${String(code)})`);
+        if (!isOpen) reject(error);
+        this.#fail(worker, error);
+      });
+    });
+  }
+
+  #settle(worker: Worker, reply: Answer): void {
+    const pending = this.#pending.get(reply.id);
+    if (pending === undefined) return;
+    this.#pending.delete(reply.id);
+    if (this.#pending.size === 0) worker.unref();
+    pending.resolve(reply);
+  }
+
+  /** The thread is gone: every append it held fails, and the next commit starts a new thread. */
+  #fail(worker: Worker, error: Error): void {
+    if (this.#worker !== worker) return;
+    this.#worker = undefined;
+    this.#ready = undefined;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) p.reject(error);
+  }
+}
+
+function deserialize(error: SerializedError): Error {
+  const result = new Error(error.message);
+  result.name = error.name;
+  return result;
+}
+
+/**
+ * The writer thread. From the CLI bundle: its own entry (scripts/build-cli.mjs writes
+ * `chunks/sqlite-append-worker.mjs`, beside the chunk that holds this module). From the sources (tests, tsx):
+ * the TypeScript module, through tsx's loader registered in the thread first (tsx registers itself in the main
+ * thread only).
+ */
+function workerFor(config: WriterConfig): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const module = new URL('./sqlite-append-worker.ts', here).href;
+    // The ESM form of tsx's API (its CommonJS form cannot register ESM hooks from a thread's eval'd import).
+    const tsxPackage = createRequire(here).resolve('tsx/package.json');
+    const tsx = pathToFileURL(join(dirname(tsxPackage), 'dist', 'esm', 'api', 'index.mjs')).href;
+    const bootstrap =
+      `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); ` +
+      `return import(${JSON.stringify(module)}); })`;
+    return new Worker(bootstrap, { eval: true, workerData: config });
+  }
+  const candidates = [
+    new URL('./sqlite-append-worker.mjs', here),
+    new URL('./chunks/sqlite-append-worker.mjs', here),
+  ];
+  const found = candidates.find((url) => existsSync(url));
+  if (found === undefined) throw new Error(`the evidence writer's module is missing beside ${here}`);
+  return new Worker(found, { workerData: config });
+}
