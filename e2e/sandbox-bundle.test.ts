@@ -4,9 +4,10 @@
  * minification; the same markers must be found in the sandbox bundle, so the test can fail.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ROOT } from './support/server';
 
 /** Strings only the sandbox backend contains: sql.js, createApp (Hono routes, errors), the store, the seed. */
@@ -15,7 +16,7 @@ const MARKERS = [
   'the request body is larger than 1 MB',
   'x-cavra-auth-mode',
   'evidence_entries',
-  'cavra.sandbox.seed.v1',
+  'cavra.sandbox.seed.v2',
   'Persona <id>',
 ];
 
@@ -37,18 +38,35 @@ function markersIn(dir: string): string[] {
   return found;
 }
 
+// The sandbox is built into a directory of its own: e2e/sandbox.test.ts may be serving dist/sandbox meanwhile
+// (vitest runs files in parallel), and a build empties its output directory first.
+let sandboxDir = join(ROOT, 'dist', 'sandbox');
+
 beforeAll(() => {
   if (process.env.CAVRA_E2E_SKIP_BUILD === '1') return;
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-console.mjs')], { cwd: ROOT, stdio: 'pipe' });
+  sandboxDir = mkdtempSync(join(tmpdir(), 'cavra-sandbox-bundle-'));
   execFileSync(
     process.execPath,
-    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'sandbox/vite.config.ts'],
+    [
+      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'sandbox/vite.config.ts',
+      '--outDir',
+      sandboxDir,
+      '--emptyOutDir',
+    ],
     { cwd: ROOT, stdio: 'pipe' },
   );
 }, 300_000);
 
+afterAll(() => {
+  if (sandboxDir.startsWith(tmpdir())) rmSync(sandboxDir, { recursive: true, force: true });
+});
+
 test('the sandbox bundle contains its backend (the markers are real)', () => {
-  expect(markersIn(join(ROOT, 'dist', 'sandbox')).sort()).toEqual([...MARKERS, '*.wasm', '*.gz'].sort());
+  expect(markersIn(sandboxDir).sort()).toEqual([...MARKERS, '*.wasm', '*.gz'].sort());
 });
 
 test('the live console bundle contains none of the sandbox backend', () => {

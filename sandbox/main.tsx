@@ -1,89 +1,20 @@
 /**
- * The sandbox's entry: boot the in-browser backend, then mount the same console as the live build with the
- * sandbox transport (an injected fetch into the API app in this tab) and the persona auth adapter
- * (decision 0022). Persona changes and resets remount the console, so every query is read again.
+ * The sandbox's entry, kept tiny so it runs as soon as the page loads: start compiling the SQLite wasm and
+ * restoring the seed in a worker, then load the console and the in-browser backend (./browser/app.tsx), which
+ * mounts while the restore runs (decision 0025).
  */
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
 import './browser/sandbox.css';
-import { mountConsole } from '../src/console/app/create-console';
-import type { SandboxRuntime } from './backend/runtime';
-import { bootSandbox } from './browser/boot';
-import { SandboxBar, SANDBOX_BANNER } from './browser/sandbox-bar';
-import { sandboxAuth } from './browser/sandbox-auth';
-import { findPersona } from './backend/personas';
+import { startSeedRestore } from './browser/seed-restore';
 
-const PERSIST_KEY = 'cavra.sandbox.persist';
-const PERSONA_KEY = 'cavra.sandbox.persona';
-
-declare global {
-  interface Window {
-    /** Boot timings and the runtime, for the budget script and curious evaluators. */
-    cavraSandbox?: { runtime: SandboxRuntime; timings: Record<string, number> };
-  }
-}
-
-function readSetting(key: string): string | null {
-  try {
-    return window.localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function writeSetting(key: string, value: string): void {
-  try {
-    window.localStorage.setItem(key, value);
-  } catch {
-    // Storage disabled: the setting lasts for this page only.
-  }
-}
-
-async function start(): Promise<void> {
-  const barElement = document.getElementById('sandbox-bar');
-  const root = document.getElementById('root');
-  if (barElement === null || root === null) throw new Error('index.html needs #sandbox-bar and #root');
-  let isPersistent = readSetting(PERSIST_KEY) !== 'false';
-  const { runtime, timings } = await bootSandbox({ version: __CAVRA_VERSION__, persist: isPersistent });
-  const savedPersona = findPersona(readSetting(PERSONA_KEY) ?? '');
-  if (savedPersona !== undefined) runtime.setPersona(savedPersona.id);
-  window.cavraSandbox = { runtime, timings: { ...timings } };
-  const mount = () =>
-    mountConsole(root, {
-      fetch: runtime.fetch,
-      baseUrl: '/api',
-      auth: sandboxAuth(runtime),
-      banner: SANDBOX_BANNER,
-    });
-  let unmount = mount();
-  runtime.subscribe(() => {
-    writeSetting(PERSONA_KEY, runtime.persona().id);
-    unmount();
-    unmount = mount();
+const restore = startSeedRestore();
+import('./browser/app')
+  .then(({ startApp }) => {
+    startApp(restore);
+  })
+  .catch((error: unknown) => {
+    const root = document.getElementById('root');
+    if (root !== null) {
+      root.textContent = `The sandbox could not start: ${error instanceof Error ? error.message : String(error)}`;
+      root.setAttribute('role', 'alert');
+    }
   });
-  const bar = createRoot(barElement);
-  const renderBar = () => {
-    bar.render(
-      <StrictMode>
-        <SandboxBar
-          runtime={runtime}
-          isPersistent={isPersistent}
-          onPersistenceChange={(next) => {
-            isPersistent = next;
-            writeSetting(PERSIST_KEY, String(next));
-            renderBar();
-          }}
-        />
-      </StrictMode>,
-    );
-  };
-  renderBar();
-}
-
-start().catch((error: unknown) => {
-  const root = document.getElementById('root');
-  if (root !== null) {
-    root.textContent = `The sandbox could not start: ${error instanceof Error ? error.message : String(error)}`;
-    root.setAttribute('role', 'alert');
-  }
-});

@@ -22,6 +22,8 @@ export default defineConfig({
   define: { __CAVRA_VERSION__: JSON.stringify(`${version}-sandbox`) },
   // The seed is a gzip file the page inflates itself; keep it an asset, never inline it.
   assetsInclude: ['**/*.gz'],
+  // The seed restore worker (sandbox/browser/seed-worker.ts) is an ES module worker.
+  worker: { format: 'es' },
   build: {
     outDir: '../dist/sandbox',
     emptyOutDir: true,

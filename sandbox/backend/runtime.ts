@@ -48,21 +48,48 @@ const API_PATH = /^\/api(\/|$)/;
 
 /** Starts the sandbox from the saved session when there is a readable one, else from the seed. */
 export async function startSandbox(options: SandboxRuntimeOptions): Promise<SandboxRuntime> {
-  const { seed, snapshots, saveDelayMs = 400, ...backendOptions } = options;
+  const { seed, sqlJs, policies, ...rest } = options;
+  const { runtime, ready } = createSandboxRuntime({
+    ...rest,
+    open: Promise.resolve({ seed, sqlJs, policies }),
+  });
+  await ready;
+  return runtime;
+}
+
+/** What {@link createSandboxRuntime} waits for before the first backend opens. */
+export type SandboxMaterials = Pick<SandboxRuntimeOptions, 'seed' | 'sqlJs' | 'policies'>;
+
+/**
+ * The runtime at once, its backend when `open` gives the seed, sql.js and the packs (the page boots them in
+ * parallel with the console: decision 0025). Until then persona changes work and `fetch` waits; `ready`
+ * settles when the first backend is open (or could not be).
+ */
+export function createSandboxRuntime(
+  options: Omit<SandboxRuntimeOptions, keyof SandboxMaterials> & { open: Promise<SandboxMaterials> },
+): { runtime: SandboxRuntime; ready: Promise<void> } {
+  const { open, snapshots, saveDelayMs = 400, persona, ...rest } = options;
   let origin: SandboxOrigin = 'seed';
-  let current = await openFromSavedOrSeed();
-  let personaId: PersonaId = options.persona ?? 'developer';
+  let current: SandboxBackend | undefined;
+  let materials: SandboxMaterials | undefined;
+  const opening = open.then(async (opened) => {
+    materials = opened;
+    current = await openFromSavedOrSeed(opened);
+    return current;
+  });
+  const backendNow = async (): Promise<SandboxBackend> => current ?? (await opening);
+  let personaId: PersonaId = persona ?? 'developer';
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   const listeners = new Set<() => void>();
   const notify = (): void => {
     for (const listener of listeners) listener();
   };
 
-  async function openFromSavedOrSeed(): Promise<SandboxBackend> {
+  async function openFromSavedOrSeed({ seed, ...backendOptions }: SandboxMaterials): Promise<SandboxBackend> {
     const saved = await snapshots?.load().catch(() => null);
     if (saved !== null && saved !== undefined) {
       try {
-        const backend = await openSandboxBackend({ ...backendOptions, data: saved });
+        const backend = await openSandboxBackend({ ...rest, ...backendOptions, data: saved });
         origin = 'saved';
         return backend;
       } catch {
@@ -71,13 +98,13 @@ export async function startSandbox(options: SandboxRuntimeOptions): Promise<Sand
       }
     }
     origin = 'seed';
-    return openSandboxBackend({ ...backendOptions, data: seed });
+    return openSandboxBackend({ ...rest, ...backendOptions, data: seed });
   }
 
   const save = async (): Promise<void> => {
     clearTimeout(saveTimer);
     saveTimer = undefined;
-    if (snapshots !== undefined) await snapshots.save(current.exportDatabase());
+    if (snapshots !== undefined && current !== undefined) await snapshots.save(current.exportDatabase());
   };
   const scheduleSave = (): void => {
     if (snapshots === undefined) return;
@@ -93,7 +120,7 @@ export async function startSandbox(options: SandboxRuntimeOptions): Promise<Sand
     if (!API_PATH.test(url.pathname)) return fetch(input, init);
     const headers = new Headers(request.headers);
     if (!headers.has('authorization')) headers.set('authorization', personaCredential(personaId));
-    const response = await current.handle(new Request(request, { headers }));
+    const response = await (await backendNow()).handle(new Request(request, { headers }));
     if (request.method !== 'GET' && request.method !== 'HEAD' && response.status < 400) {
       origin = 'saved';
       scheduleSave();
@@ -101,7 +128,7 @@ export async function startSandbox(options: SandboxRuntimeOptions): Promise<Sand
     return response;
   };
 
-  return {
+  const runtime: SandboxRuntime = {
     fetch: sandboxFetch,
     personas: PERSONAS,
     persona: () => findPersona(personaId) ?? (PERSONAS[0] as Persona),
@@ -115,12 +142,16 @@ export async function startSandbox(options: SandboxRuntimeOptions): Promise<Sand
       return () => listeners.delete(listener);
     },
     origin: () => origin,
-    backend: () => current,
+    backend: () => {
+      if (current === undefined) throw new Error('the sandbox backend is still starting');
+      return current;
+    },
     reset: async () => {
+      const previous = await backendNow();
       clearTimeout(saveTimer);
       saveTimer = undefined;
-      const previous = current;
-      current = await openSandboxBackend({ ...backendOptions, data: seed });
+      const { seed, ...backendOptions } = materials as SandboxMaterials;
+      current = await openSandboxBackend({ ...rest, ...backendOptions, data: seed });
       origin = 'seed';
       await previous.close();
       await snapshots?.clear();
@@ -128,6 +159,7 @@ export async function startSandbox(options: SandboxRuntimeOptions): Promise<Sand
     },
     flush: save,
   };
+  return { runtime, ready: opening.then(() => undefined) };
 }
 
 /**

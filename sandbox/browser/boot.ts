@@ -1,59 +1,82 @@
 /**
- * Boots the sandbox in the page: sql.js from the built wasm file (a URL relative to the bundle, so a GitHub
- * Pages sub-path works), the gzipped seed decompressed by the browser, the packs, and the saved session from
- * IndexedDB when there is one.
+ * Boots the sandbox in the page: sql.js from the compiled wasm the seed restore shares, the seed image the
+ * worker restored (./seed-restore.ts), the packs, and the saved session from IndexedDB when there is one. The
+ * runtime exists at once (the console mounts and renders while the backend boots); `ready` settles when the
+ * backend is open.
  */
 import initSqlJs from 'sql.js';
-import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
-import seedUrl from '../../fixtures/sandbox/seed.json.gz?url';
-import { startSandbox, type SandboxRuntime } from '../backend/runtime';
-import { restoreDump } from '../backend/seed-dump';
+import { createSandboxRuntime, type SandboxRuntime } from '../backend/runtime';
 import { indexedDbSnapshots } from './indexeddb';
 import { bundledPolicies } from './policies';
+import type { SeedRestore } from './seed-restore';
 
-/** Boot timings (ms since navigation start), for the budget script and the console. */
-export type BootTimings = { wasm: number; seed: number; policies: number; restored: number; ready: number };
+/** Boot timings (ms since navigation start), for the budget script and curious evaluators. */
+export type BootTimings = {
+  wasm: number;
+  seed: number;
+  policies: number;
+  ready: number;
+  /** The worker's own: inflating and parsing the seed, then restoring it (ms since it started). */
+  worker_fetched: number;
+  worker_restored: number;
+};
 
 /** Starts the sandbox. `persist`: keep the session in IndexedDB between visits. */
-export async function bootSandbox(options: {
-  version: string;
-  persist: boolean;
-}): Promise<{ runtime: SandboxRuntime; timings: BootTimings }> {
-  const loading = Promise.all([
-    initSqlJs({ locateFile: () => wasmUrl }).then((module) => {
+export function bootSandbox(
+  restore: SeedRestore,
+  options: { version: string; persist: boolean },
+): { runtime: SandboxRuntime; ready: Promise<void>; timings: BootTimings } {
+  const timings: BootTimings = {
+    wasm: 0,
+    seed: 0,
+    policies: 0,
+    ready: 0,
+    worker_fetched: 0,
+    worker_restored: 0,
+  };
+  const sqlJs = restore.wasm.then((wasm) =>
+    initSqlJs({
+      instantiateWasm: (imports, done) => {
+        void WebAssembly.instantiate(wasm, imports).then(done);
+        return undefined;
+      },
+    }).then((module) => {
       timings.wasm = performance.now();
       return module;
     }),
-    fetchSeed().then((seed) => {
-      timings.seed = performance.now();
-      return seed;
-    }),
-  ]);
-  // Compiling the packs is CPU work on this thread: do it while the wasm and the seed are on the wire.
-  const policies = bundledPolicies();
-  timings.policies = performance.now();
-  const [sqlJs, dump] = await loading;
-  const seed = restoreDump(sqlJs, dump);
-  timings.restored = performance.now();
-  const runtime = await startSandbox({
-    sqlJs,
-    seed,
-    policies,
+  );
+  const seed = restore.image.then(({ image, timings: worker }) => {
+    timings.seed = performance.now();
+    timings.worker_fetched = worker['fetched'] ?? 0;
+    timings.worker_restored = worker['restored'] ?? 0;
+    return image;
+  });
+  // Compiling the packs is CPU work on this thread: do it while the worker restores the seed.
+  const policies = new Promise<ReturnType<typeof bundledPolicies>>((resolve, reject) => {
+    setTimeout(() => {
+      try {
+        resolve(bundledPolicies());
+        timings.policies = performance.now();
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }, 0);
+  });
+  const open = Promise.all([sqlJs, seed, policies]).then(([module, image, packs]) => ({
+    sqlJs: module,
+    seed: image,
+    policies: packs,
+  }));
+  const { runtime, ready } = createSandboxRuntime({
+    open,
     version: options.version,
     ...(options.persist && { snapshots: indexedDbSnapshots() }),
   });
-  timings.ready = performance.now();
-  return { runtime, timings };
-}
-
-const timings: BootTimings = { wasm: 0, seed: 0, policies: 0, restored: 0, ready: 0 };
-
-async function fetchSeed(): Promise<unknown> {
-  const response = await fetch(seedUrl);
-  if (!response.ok || response.body === null) {
-    throw new Error(`the sandbox seed could not be loaded from ${seedUrl} (HTTP ${response.status})`);
-  }
-  // Static hosts serve the .gz as a file (no Content-Encoding), so the page inflates it itself.
-  const text = await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
-  return JSON.parse(text) as unknown;
+  return {
+    runtime,
+    ready: ready.then(() => {
+      timings.ready = performance.now();
+    }),
+    timings,
+  };
 }

@@ -1,0 +1,60 @@
+/**
+ * The first thing the page does (sandbox/main.tsx, before the console's code has even arrived): compile the
+ * sql.js wasm and restore the seed in a worker, so the network and the restore run while the main thread
+ * loads, evaluates and renders the console (decision 0025).
+ */
+import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
+import seedUrl from '../../fixtures/sandbox/seed.json.gz?url';
+import type { SeedReply, SeedRequest } from './seed-worker';
+
+/** The two things the backend needs, on their way. */
+export type SeedRestore = {
+  /** The compiled sql.js wasm (the page instantiates it too). */
+  wasm: Promise<WebAssembly.Module>;
+  /** The seed's database image and the worker's timings (ms since it got the request). */
+  image: Promise<{ image: Uint8Array; timings: Record<string, number> }>;
+};
+
+/** Starts compiling the wasm and restoring the seed. */
+export function startSeedRestore(): SeedRestore {
+  const wasm = compileWasm(new URL(wasmUrl, document.baseURI).href);
+  const image = new Promise<{ image: Uint8Array; timings: Record<string, number> }>((resolve, reject) => {
+    const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<SeedReply>) => {
+      worker.terminate();
+      if ('error' in event.data) reject(new Error(event.data.error));
+      else resolve(event.data);
+    };
+    worker.onerror = (event) => {
+      worker.terminate();
+      reject(new Error(`the sandbox seed worker failed: ${event.message}`));
+    };
+    wasm.then(
+      (module) => {
+        const request: SeedRequest = { wasm: module, seedUrl: new URL(seedUrl, document.baseURI).href };
+        worker.postMessage(request);
+      },
+      (error: unknown) => {
+        worker.terminate();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+  // Both are awaited later; a rejection before then is not unhandled.
+  wasm.catch(() => undefined);
+  image.catch(() => undefined);
+  return { wasm, image };
+}
+
+async function compileWasm(url: string): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compileStreaming(fetch(url));
+  } catch {
+    // A host that serves .wasm with another content type: compile from the bytes instead.
+    const response = await fetch(url);
+    if (!response.ok) {
+      throw new Error(`the SQLite wasm could not be loaded from ${url} (HTTP ${String(response.status)})`);
+    }
+    return WebAssembly.compile(await response.arrayBuffer());
+  }
+}
