@@ -10,7 +10,7 @@ import type { EvidenceCrypto, FrontierState, LogHead } from '../evidence';
 import { PG_LOCK_CLASS } from './dialect';
 import type { AppendCommitter, AppendedRef, NextEntry, PreparedAppend } from './evidence-log';
 import type { Database } from './schema';
-import { POSTGRES_SESSION_FOLD_PARAMS, postgresSessionFoldSql, postgresSessionFoldValues } from './sessions';
+import { postgresSessionFoldJson, postgresSessionFoldSql } from './sessions';
 import type { StoreContext } from './support';
 import { fromJson } from './support';
 
@@ -29,15 +29,16 @@ type AppendRow = {
 /** Why an attempt did not commit: the stored state was not the expected one, or a decision was already stored. */
 type Outcome = { kind: 'committed'; state: KnownState } | { kind: 'stale' } | { kind: 'duplicate' };
 
-/** The largest batch the statement takes (its arrays have no parameter limit; this bounds one statement's size). */
+/** The largest batch the statement takes (one parameter per payload: far below PostgreSQL's 65,535). */
 const MAX_ROWS = 1000;
 
-/** Marks the value PostgreSQL reports when a batch's decision was already stored (see APPEND_SQL's guard). */
+/** Marks the value PostgreSQL reports when a batch's decision was already stored (see appendSql's guard). */
 const DUPLICATE = 'cavra-append-duplicate-decision';
 
-/** The statement's name prefix: the driver prepares `/*cavra:<name>*\/` statements once per connection. */
-const STATEMENT_NAME = '/*cavra:evidence_append_v1*/';
+/** Batches up to this size run as named statements (prepared once per connection and size); larger ones not. */
+const MAX_NAMED_ROWS = 64;
 
+/** The entry columns of a row of the statement's JSON parameter, in order; a decision's columns follow them. */
 const ENTRY_COLUMNS = [
   ['sequence', 'int8'],
   ['schema_version', 'text'],
@@ -46,7 +47,6 @@ const ENTRY_COLUMNS = [
   ['session_id', 'text'],
   ['previous_hash', 'text'],
   ['entry_hash', 'text'],
-  ['payload', 'text'],
 ] as const;
 
 const DECISION_COLUMNS = [
@@ -65,11 +65,14 @@ const DECISION_COLUMNS = [
   'correlation_id',
 ] as const;
 
+/** The parameters before the payloads: expected size and head, rows, new size, head and frontier, sessions, count. */
+const FIXED_PARAMS = 8;
+
 /**
- * The append statement. Parameters: `$1, $2` the expected tree size and head hash; then one array per entry
- * column (`$3…$10`, `payload` last, all requests in order), one per decision column and the index of each
- * decision's payload in the payload array; the new state (tree size, head hash, frontier); the session fold's
- * arrays; the number of decisions.
+ * The append statement for `count` requests. Parameters: `$1, $2` the expected tree size and head hash; `$3` the
+ * rows (jsonb: per request its ENTRY_COLUMNS, then its DECISION_COLUMNS when it is a decision); `$4…$6` the new
+ * tree size, head hash and frontier; `$7` the session fold (json); `$8` the number of decisions; then one
+ * parameter per request holding its payload text, sent as is (no array or JSON escaping on either side).
  *
  * INVARIANT (no fork): `chk` takes the chain's advisory lock and then the state row `for update`, which in READ
  * COMMITTED returns the latest committed row even though the statement's snapshot predates the lock wait; every
@@ -78,47 +81,51 @@ const DECISION_COLUMNS = [
  * path's order too, so they cannot deadlock each other. A decision that was already stored (another caller's, or
  * one committed while this waited) makes the guard fail the statement, so nothing of the batch is written.
  */
-function appendSql(): string {
-  let n = 3;
-  const next = (type: string): string => `$${String(n++)}::${type}[]`;
-  const entryArrays = ENTRY_COLUMNS.map(([, type]) => next(type));
-  const payloads = entryArrays.at(-1) ?? '';
-  const decisionArrays = DECISION_COLUMNS.map(() => next('text'));
-  const payloadIndex = next('int4');
-  const state = [n, n + 1, n + 2].map((i) => `$${String(i)}`);
-  n += 3;
-  const sessions = n;
-  n += POSTGRES_SESSION_FOLD_PARAMS;
-  const decisions = `$${String(n)}::int8`;
-  const sessionIds = `$${String(sessions)}::text[]`;
+function appendSql(count: number): string {
+  const payloads = Array.from({ length: count }, (_, i) => `$${String(FIXED_PARAMS + 1 + i)}`);
+  const entry = ENTRY_COLUMNS.map(([, type], i) => `(x.r ->> ${String(i)})::${type}`);
+  const decision = DECISION_COLUMNS.map((_, i) => `x.r ->> ${String(ENTRY_COLUMNS.length + i)}`);
   const isFresh = 'exists (select from ok)';
   return (
-    `${STATEMENT_NAME} with ` +
+    `${count <= MAX_NAMED_ROWS ? `/*cavra:evidence_append_v2_${String(count)}*/ ` : ''}with ` +
     `lk as materialized (select pg_advisory_xact_lock(${String(PG_LOCK_CLASS.evidence_chain)}, hashtext('')) ` +
     'as v), ' +
     'chk as materialized (select s.tree_size, s.head_hash, s.frontier from evidence_log_state s, lk ' +
     "where s.log_id = '' for update of s), " +
     'ok as materialized (select from chk where chk.tree_size = $1::int8 and ' +
     'chk.head_hash is not distinct from $2::text), ' +
+    'x as materialized (select t.r, t.i from jsonb_array_elements($3::jsonb) with ordinality as t(r, i)), ' +
+    `p as materialized (select q.payload, q.i from unnest(array[${payloads.join(', ')}]::text[]) ` +
+    'with ordinality as q(payload, i)), ' +
     `d as (insert into decisions (${DECISION_COLUMNS.join(', ')}, payload) ` +
-    `select ${DECISION_COLUMNS.map((c) => `u.${c}`).join(', ')}, (${payloads})[u.i] from unnest(${decisionArrays.join(', ')}, ${payloadIndex}) ` +
-    `as u(${DECISION_COLUMNS.join(', ')}, i) where ${isFresh} ` +
+    `select ${decision.join(', ')}, p.payload from x join p on p.i = x.i ` +
+    `where ${decision[0] ?? ''} is not null and ${isFresh} ` +
     'on conflict (decision_id) do nothing returning 1), ' +
-    `sl as materialized (select pg_advisory_xact_lock(${String(PG_LOCK_CLASS.session)}, hashtext(k)) ` +
-    `from ok, unnest(${sessionIds}) as k), ` +
-    `e as (insert into evidence_entries (${ENTRY_COLUMNS.map(([name]) => name).join(', ')}, payload_jcs) ` +
-    `select u.*, 1 from unnest(${entryArrays.join(', ')}) as u where ${isFresh}), ` +
-    `st as (update evidence_log_state set tree_size = ${state[0] ?? ''}::int8, ` +
-    `head_hash = ${state[1] ?? ''}::text, frontier = ${state[2] ?? ''}::text where log_id = '' and ${isFresh}), ` +
-    `ss as (${postgresSessionFoldSql(sessions, `(select count(*) from sl) = cardinality(${sessionIds})`)}) ` +
+    `sl as materialized (select pg_advisory_xact_lock(${String(PG_LOCK_CLASS.session)}, hashtext(r ->> 0)) ` +
+    'from ok, json_array_elements($7::json) as r), ' +
+    `e as (insert into evidence_entries (${ENTRY_COLUMNS.map(([name]) => name).join(', ')}, payload, ` +
+    `payload_jcs) select ${entry.join(', ')}, p.payload, 1 from x join p on p.i = x.i where ${isFresh}), ` +
+    "st as (update evidence_log_state set tree_size = $4::int8, head_hash = $5::text, frontier = $6::text where log_id = '' " +
+    `and ${isFresh}), ` +
+    `ss as (${postgresSessionFoldSql('$7::json', '(select count(*) from sl) = json_array_length($7::json)')}) ` +
     `select c.tree_size, c.head_hash, c.frontier, ${isFresh} as fresh, ` +
-    `case when not ${isFresh} or (select count(*) from d) = ${decisions} then 0 ` +
+    `case when not ${isFresh} or (select count(*) from d) = $8::int8 then 0 ` +
     `else (select ('${DUPLICATE} ' || count(*))::int from d) end as guard ` +
     'from (select 1) one left join chk c on true'
   );
 }
 
-const APPEND_SQL = appendSql();
+/** The statement's text per batch size (the named ones are what the driver prepares). */
+const appendTexts = new Map<number, string>();
+
+function appendText(count: number): string {
+  let text = appendTexts.get(count);
+  if (text === undefined) {
+    text = appendSql(count);
+    if (count <= MAX_NAMED_ROWS) appendTexts.set(count, text);
+  }
+  return text;
+}
 
 /** `begin`, the chain lock and the state row (locked), in one simple-protocol query. */
 const BEGIN_AND_READ =
@@ -143,6 +150,10 @@ export function createPostgresCommitter(
   fallback: AppendCommitter,
 ): AppendCommitter {
   let known: KnownState | undefined;
+  // Set when another writer appended since this one's last commit: then the optimistic statement would mostly
+  // find a stale state (and wait for the chain lock for nothing), so commits take the locked path until one finds
+  // the state as this committer left it, i.e. the other writers went quiet.
+  let isContended = false;
   const general = async (requests: readonly PreparedAppend[]): Promise<(AppendedRef | null)[]> => {
     known = undefined;
     return fallback(requests);
@@ -150,25 +161,30 @@ export function createPostgresCommitter(
   return async (requests) => {
     if (requests.length === 0) return [];
     if (requests.length > MAX_ROWS || hasRepeatedDecision(requests)) return general(requests);
-    if (known !== undefined) {
+    if (known !== undefined && !isContended) {
       const batch = chain(known, requests, nextEntry, crypto);
       const outcome = await attempt(ctx.db, batch);
       if (outcome.kind === 'committed') {
         known = outcome.state;
         return batch.refs;
       }
-      known = undefined;
       if (outcome.kind === 'duplicate') return general(requests);
+      isContended = true;
     }
     const locked = await lockedCommit(ctx.db, requests, nextEntry, crypto);
     if (locked === undefined) return general(requests);
+    isContended = known === undefined || !sameState(locked.found, known);
     known = locked.state;
     return locked.refs;
   };
 }
 
+function sameState(a: KnownState, b: KnownState): boolean {
+  return a.frontier.size === b.frontier.size && a.head?.entry_hash === b.head?.entry_hash;
+}
+
 /** A batch chained onto a known state: its refs, the statement's parameters and the state it leaves. */
-type ChainedBatch = { refs: AppendedRef[]; values: unknown[]; state: KnownState };
+type ChainedBatch = { refs: AppendedRef[]; values: unknown[]; state: KnownState; text: string };
 
 /** Chains every request (all are logged: the statement fails if a decision was already stored) onto `from`. */
 function chain(
@@ -178,17 +194,16 @@ function chain(
   crypto: EvidenceCrypto,
 ): ChainedBatch {
   const frontier = new MerkleFrontier(crypto, from.frontier);
-  const entryColumns: unknown[][] = ENTRY_COLUMNS.map(() => []);
-  const decisionColumns: unknown[][] = DECISION_COLUMNS.map(() => []);
-  const payloadIndex: number[] = [];
+  const rows: unknown[][] = [];
+  const payloads: string[] = [];
   const stored = [];
   const refs: AppendedRef[] = [];
   let head = from.head;
-  for (const [i, request] of requests.entries()) {
+  for (const request of requests) {
     const { kind, payload, recordedAt, payloadText, sessionId, decision } = request;
     const entry = nextEntry(head, kind, payload ?? NO_PAYLOAD, recordedAt, payloadText);
     assertChainsOnto(head, entry.sequence, entry.previous_hash);
-    const row = [
+    const row: unknown[] = [
       entry.sequence,
       entry.schema_version,
       entry.kind,
@@ -196,14 +211,13 @@ function chain(
       sessionId,
       entry.previous_hash,
       entry.entry_hash,
-      payloadText,
     ];
-    row.forEach((value, c) => entryColumns[c]?.push(value));
     if (decision !== undefined) {
-      DECISION_COLUMNS.forEach((column, c) => decisionColumns[c]?.push(decision[column] ?? null));
-      payloadIndex.push(i + 1);
+      for (const column of DECISION_COLUMNS) row.push(decision[column] ?? null);
       stored.push(decision);
     }
+    rows.push(row);
+    payloads.push(payloadText);
     refs.push({ sequence: entry.sequence, previous_hash: entry.previous_hash, entry_hash: entry.entry_hash });
     frontier.append(entryLeafHash(entry, crypto));
     head = { sequence: entry.sequence, entry_hash: entry.entry_hash };
@@ -212,23 +226,22 @@ function chain(
   const values = [
     from.frontier.size,
     from.head?.entry_hash ?? null,
-    ...entryColumns,
-    ...decisionColumns,
-    payloadIndex,
+    JSON.stringify(rows),
     state.frontier.size,
     head?.entry_hash ?? null,
     JSON.stringify(state.frontier.hashes),
-    ...postgresSessionFoldValues(stored),
+    postgresSessionFoldJson(stored),
     stored.length,
+    ...payloads,
   ];
-  return { refs, values, state };
+  return { refs, values, state, text: appendText(requests.length) };
 }
 
 /** Runs the append statement (in autocommit, or inside the caller's transaction). */
 async function attempt(db: Kysely<Database>, batch: ChainedBatch): Promise<Outcome> {
   let row: AppendRow | undefined;
   try {
-    row = (await db.executeQuery<AppendRow>(CompiledQuery.raw(APPEND_SQL, batch.values))).rows[0];
+    row = (await db.executeQuery<AppendRow>(CompiledQuery.raw(batch.text, batch.values))).rows[0];
   } catch (error) {
     if (error instanceof Error && error.message.includes(DUPLICATE)) return { kind: 'duplicate' };
     throw error;
@@ -248,7 +261,7 @@ function lockedCommit(
   requests: readonly PreparedAppend[],
   nextEntry: NextEntry,
   crypto: EvidenceCrypto,
-): Promise<{ refs: AppendedRef[]; state: KnownState } | undefined> {
+): Promise<{ refs: AppendedRef[]; found: KnownState; state: KnownState } | undefined> {
   return db.connection().execute(async (conn) => {
     try {
       const result = await conn.executeQuery<StateRow>(CompiledQuery.raw(BEGIN_AND_READ));
@@ -266,7 +279,7 @@ function lockedCommit(
         return undefined;
       }
       await conn.executeQuery(CompiledQuery.raw('commit'));
-      return { refs: batch.refs, state: outcome.state };
+      return { refs: batch.refs, found: current, state: outcome.state };
     } catch (error) {
       // INVARIANT: the connection goes back to the pool with no transaction open (a no-op when none is).
       await conn.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
@@ -278,8 +291,8 @@ function lockedCommit(
 type StateRow = { tree_size: number; head_hash: string | null; frontier: string };
 
 /**
- * The state row of BEGIN_AND_READ's last statement. Kysely hands back pg's result as is: for a multi-statement
- * query that is one result per statement, whose last holds the rows.
+ * The state row BEGIN_AND_READ read. The driver (drivers/postgres.ts) hands back the last statement's result of a
+ * multi-statement query; through a pool that does not, there is no row and the append takes the general path.
  */
 function lastRow(rows: unknown): StateRow | undefined {
   if (!Array.isArray(rows)) return undefined;

@@ -288,7 +288,7 @@ function fromRow(row: SessionsTable): SessionRecord {
   };
 }
 
-/** The columns a PostgreSQL batch fold sends per session, as arrays (one element per session, ids sorted). */
+/** The columns a PostgreSQL batch fold sends per session (one JSON array per session), with their SQL types. */
 const FOLD_COLUMNS = [
   ['session_id', 'text'],
   ['agent_id', 'text'],
@@ -303,25 +303,21 @@ const FOLD_COLUMNS = [
   ['decision_counts', 'text'],
 ] as const;
 
-/** The number of parameters {@link postgresSessionFoldSql} takes. */
-export const POSTGRES_SESSION_FOLD_PARAMS = FOLD_COLUMNS.length;
-
 /**
- * PostgreSQL: the parameters of {@link postgresSessionFoldSql} for newly stored decisions (in order): per session,
- * in id order (the order its lock is taken in), the summary of the batch's decisions alone (`foldDecisions` from
- * nothing), which the statement merges into the stored row. The first parameter is the sorted session ids.
+ * PostgreSQL: the JSON parameter of {@link postgresSessionFoldSql} for newly stored decisions (in order): per
+ * session, in id order (the order its lock is taken in), the summary of the batch's decisions alone
+ * (`foldDecisions` from nothing) as an array of FOLD_COLUMNS, which the statement merges into the stored row.
  */
-export function postgresSessionFoldValues(decisions: readonly SessionDecision[]): unknown[][] {
+export function postgresSessionFoldJson(decisions: readonly SessionDecision[]): string {
   const bySession = new Map<string, SessionDecision[]>();
   for (const decision of decisions) {
     const list = bySession.get(decision.session_id);
     if (list === undefined) bySession.set(decision.session_id, [decision]);
     else list.push(decision);
   }
-  const columns: unknown[][] = FOLD_COLUMNS.map(() => []);
-  for (const sessionId of [...bySession.keys()].sort()) {
+  const rows = [...bySession.keys()].sort().map((sessionId) => {
     const record = foldDecisions(null, bySession.get(sessionId) ?? []);
-    const row: unknown[] = [
+    return [
       record.session_id,
       record.agent_id,
       record.actor,
@@ -334,9 +330,8 @@ export function postgresSessionFoldValues(decisions: readonly SessionDecision[])
       record.approval_required_count,
       toJson(record.decision_counts),
     ];
-    row.forEach((value, i) => columns[i]?.push(value));
-  }
-  return columns;
+  });
+  return toJson(rows);
 }
 
 /** `counts` of a stored row (`sessions`) merged with the batch's (`excluded`), as `foldDecisions` writes them. */
@@ -355,23 +350,22 @@ const storedCount = (outcome: string): string =>
 const HAS_DECISIONS = 'sessions.decision_count > 0';
 
 /**
- * PostgreSQL: one `insert … on conflict do update` that folds a batch into its sessions' summaries, from the
- * parameters `$first …` of {@link postgresSessionFoldValues}, for the rows where `gate` holds (an expression that
- * takes the session locks first). The same result as `recordDecisionsInSessions`' read + `foldDecisions` + write:
+ * PostgreSQL: one `insert … on conflict do update` that folds a batch into its sessions' summaries, from `rows`
+ * (a `json` expression: {@link postgresSessionFoldJson}'s parameter), for the rows where `gate` holds (an
+ * expression that takes the session locks first). The same result as `recordDecisionsInSessions`' read + `foldDecisions` + write:
  * identity fields and state are kept once set, times are the min/max (in code-unit order, as in JS), counts add up
  * (`decision_counts` keeps the stored keys' order, then the new ones'). ON CONFLICT reads the latest committed row
  * whatever the statement's snapshot, so it is correct however long the statement waited for its locks.
  */
-export function postgresSessionFoldSql(first: number, gate: string): string {
-  const names = FOLD_COLUMNS.map(([name]) => name);
-  const arrays = FOLD_COLUMNS.map(([, type], i) => `$${String(first + i)}::${type}[]`);
+export function postgresSessionFoldSql(rows: string, gate: string): string {
+  const columns = FOLD_COLUMNS.map(([name, type], i) => `(r ->> ${String(i)})::${type} as ${name}`);
   const keep = (column: string): string => `${column} = coalesce(sessions.${column}, excluded.${column})`;
   return (
     'insert into sessions (session_id, agent_id, actor, repository, policy_pack, state, started_at, updated_at, ' +
     'decision_count, blocked_count, approval_required_count, evidence_refs, decision_counts) ' +
     "select u.session_id, u.agent_id, u.actor, u.repository, u.policy_pack, 'active', u.started_at, " +
     "u.updated_at, u.decision_count, u.blocked_count, u.approval_required_count, '[]', u.decision_counts " +
-    `from unnest(${arrays.join(', ')}) as u(${names.join(', ')}) where ${gate} ` +
+    `from (select ${columns.join(', ')} from json_array_elements(${rows}) as r) as u where ${gate} ` +
     'on conflict (session_id) do update set ' +
     `${['agent_id', 'actor', 'repository', 'policy_pack'].map(keep).join(', ')}, ` +
     `started_at = case when ${HAS_DECISIONS} and sessions.started_at collate "C" < excluded.started_at ` +
