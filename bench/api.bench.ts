@@ -14,7 +14,8 @@
  * several sessions, so the work is not one cached request. Prints a table; the last line is one JSON object.
  *
  * Options (env): BENCH_API_SECONDS (default 8), BENCH_API_CONNECTIONS (default 16), BENCH_API_DB
- * (a postgres:// URL to measure PostgreSQL instead of SQLite).
+ * (a postgres:// URL to measure PostgreSQL instead of SQLite), BENCH_API_CLI (the CLI to start instead of
+ * bin/cavra.mjs, e.g. another build for a before/after comparison).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +29,7 @@ const SECONDS = Number(process.env['BENCH_API_SECONDS'] ?? 8);
 const CONNECTIONS = Number(process.env['BENCH_API_CONNECTIONS'] ?? 16);
 const WARMUP_SECONDS = 2;
 const GOAL_RATIO = 0.5;
+const CLI = resolve(process.env['BENCH_API_CLI'] ?? join(ROOT, 'bin', 'cavra.mjs'));
 
 type RunResult = { rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number };
 
@@ -67,6 +69,7 @@ function decisionBodies(): string[] {
 }
 
 function ensureCliBuilt(): void {
+  if (process.env['BENCH_API_CLI'] !== undefined) return;
   if (existsSync(join(ROOT, 'dist', 'cli', 'cavra.mjs'))) return;
   const built = spawnSync('node', ['scripts/build-cli.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('could not build the CLI (node scripts/build-cli.mjs)');
@@ -74,15 +77,11 @@ function ensureCliBuilt(): void {
 
 /** Starts `cavra serve` on a free port and resolves with its base URL once it prints it. */
 function startServer(db: string, cwd: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    'node',
-    [join(ROOT, 'bin', 'cavra.mjs'), 'serve', '--port', '0', '--db', db, '--no-seed'],
-    {
-      cwd,
-      env: { ...process.env, CAVRA_EVIDENCE_CHECKPOINT_SECONDS: '60' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn('node', [CLI, 'serve', '--port', '0', '--db', db, '--no-seed'], {
+    cwd,
+    env: { ...process.env, CAVRA_EVIDENCE_CHECKPOINT_SECONDS: '60' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolvePromise, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
