@@ -22,10 +22,14 @@ export async function buildCli() {
     absWorkingDir: root,
     entryPoints: [
       { in: join(root, 'src', 'cli', 'cavra.ts'), out: 'cavra' },
-      // The store's SQLite writer thread runs this module; it sits beside the chunk that starts it.
+      // The store's worker threads (SQLite writer, verification hasher): beside the chunk that starts them.
       {
         in: join(root, 'src', 'store', 'drivers', 'sqlite-append-worker.ts'),
         out: 'chunks/sqlite-append-worker',
+      },
+      {
+        in: join(root, 'src', 'store', 'drivers', 'sqlite-hash-worker.ts'),
+        out: 'chunks/sqlite-hash-worker',
       },
     ],
     outdir,

@@ -30,13 +30,20 @@ export function sqlJsDatabase(crypto: EvidenceCrypto): BenchDatabase {
   };
 }
 
-/** better-sqlite3 on a fresh file (WAL) with `synchronous` FULL (the default) or NORMAL. */
-export function sqliteDatabase(crypto: EvidenceCrypto, synchronous: 'full' | 'normal'): BenchDatabase {
+/**
+ * better-sqlite3 on a fresh file (WAL) with `synchronous` FULL (the default) or NORMAL; with `writerThread`,
+ * appends commit on the store's writer thread (what the server runs).
+ */
+export function sqliteDatabase(
+  crypto: EvidenceCrypto,
+  synchronous: 'full' | 'normal',
+  writerThread = false,
+): BenchDatabase {
   const dir = mkdtempSync(join(tmpdir(), 'cavra-evidence-bench-'));
   const path = join(dir, 'cavra.db');
   return {
-    label: `better-sqlite3 (synchronous=${synchronous.toUpperCase()})`,
-    open: () => openSqliteStore({ path, crypto, synchronous }),
+    label: `better-sqlite3 (synchronous=${synchronous.toUpperCase()}${writerThread ? ', writer thread' : ''})`,
+    open: () => openSqliteStore({ path, crypto, synchronous, writerThread }),
     dispose: () => {
       rmSync(dir, { recursive: true, force: true });
       return Promise.resolve();

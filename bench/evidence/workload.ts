@@ -84,8 +84,12 @@ export type AppendMode =
   | { kind: 'single' }
   /** `writers` concurrent callers of `appendDecision` on each store: the store's group commit coalesces them. */
   | { kind: 'concurrent'; writers: number }
-  /** `appendDecisions` with `size` decisions per call (one transaction each). */
-  | { kind: 'batch'; size: number };
+  /**
+   * `appendDecisions` with `size` decisions per call (one transaction each). `inFlight` (default 1): how many
+   * calls may be unanswered at once, i.e. the next batches are decided while earlier ones commit (a producer
+   * that does not wait for each commit before deciding more; every append is still counted once committed).
+   */
+  | { kind: 'batch'; size: number; inFlight?: number };
 
 /** Options of {@link runAppends}. */
 export type RunOptions = {
@@ -123,14 +127,20 @@ export async function runAppends(
   };
   const recordedAt = (): string => new Date().toISOString();
   if (mode.kind === 'batch') {
+    const inFlight: Promise<void>[] = [];
     for (let from = 0; from < count; from += mode.size) {
       const records = [];
       for (let i = from; i < Math.min(count, from + mode.size); i += 1) {
         records.push({ decision: decideAt(decider, run, i), recordedAt: recordedAt() });
       }
-      const entries = await first.evidence.appendDecisions(records);
-      await after(entries.filter((e) => e !== null).length);
+      inFlight.push(
+        first.evidence
+          .appendDecisions(records)
+          .then((entries) => after(entries.filter((e) => e !== null).length)),
+      );
+      if (inFlight.length >= (mode.inFlight ?? 1)) await inFlight.shift();
     }
+    await Promise.all(inFlight);
   } else if (mode.kind === 'single') {
     for (let i = 0; i < count; i += 1) {
       const entry = await first.evidence.appendDecision(decideAt(decider, run, i), recordedAt());

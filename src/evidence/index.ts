@@ -115,6 +115,7 @@ export { verifyCheckpoint, type CheckpointCheck, type CheckpointVerification } f
 export {
   LogVerifier,
   PROGRESS_INTERVAL,
+  hashStoredEntry,
   verifyLog,
   type LogTrust,
   type LogVerifierOptions,

@@ -144,7 +144,7 @@ function putAscii(text: string, at: number): number {
  * known kind, RFC 3339 time, the v1 schema tag, a hex or null link, so every one of them is plain ASCII that
  * JCS writes as is.
  */
-function hashStoredEntry(stored: StoredEntry, crypto: EvidenceCrypto): Uint8Array {
+export function hashStoredEntry(stored: StoredEntry, crypto: EvidenceCrypto): Uint8Array {
   const payload = stored.payload;
   const need = payload.length * 3 + 256;
   if (scratch.length < need) scratch = new Uint8Array(need * 2);
@@ -290,10 +290,40 @@ export class LogVerifier {
    * {@link add} on the parsed entry, so the same errors are reported with the same codes.
    */
   addStored(stored: StoredEntry): void {
-    const s = stored.sequence;
     const text = stored.payload;
     const recordedAt = parseTimestamp(stored.recorded_at);
     const isRegular =
+      this.#isRegular(stored, recordedAt) &&
+      text.charCodeAt(0) === OPEN_BRACE &&
+      text.charCodeAt(text.length - 1) === CLOSE_BRACE;
+    if (isRegular && this.#acceptHashed(stored, hashStoredEntry(stored, this.#crypto), recordedAt)) return;
+    this.#addParsed(stored);
+  }
+
+  /**
+   * Entries from this sequence on are beyond the last checkpoint a trusted key signed: {@link tryAddHashed}
+   * declines them (they take the full path of {@link add}, which reports what no signature vouches for).
+   */
+  get vouchedUntil(): number {
+    return this.#unvouchedFrom;
+  }
+
+  /**
+   * The next entry as a store keeps it, without its payload, with the digest another thread computed over its
+   * stored text ({@link hashStoredEntry}, which also requires the payload to be a JSON object's text: `{…}`;
+   * null when it is not). Accepts the entry when that is the whole story, exactly as {@link addStored} would;
+   * otherwise changes nothing and returns false: the caller then passes the full row to {@link addStored}.
+   */
+  tryAddHashed(stored: Omit<StoredEntry, 'payload'>, digest: Uint8Array | null): boolean {
+    if (digest === null) return false;
+    const recordedAt = parseTimestamp(stored.recorded_at);
+    return this.#isRegular(stored, recordedAt) && this.#acceptHashed(stored, digest, recordedAt);
+  }
+
+  /** The fast path's conditions on an entry's columns (its payload is checked by the caller). */
+  #isRegular(stored: Omit<StoredEntry, 'payload'>, recordedAt: number | null): recordedAt is number {
+    const s = stored.sequence;
+    return (
       s === this.#expected &&
       s < this.#unvouchedFrom &&
       (s === 0
@@ -305,18 +335,24 @@ export class LogVerifier {
       stored.schema_version === ENTRY_SCHEMA &&
       KNOWN_KINDS.has(stored.kind) &&
       recordedAt !== null &&
-      (this.#previousRecordedAt === null || recordedAt >= this.#previousRecordedAt) &&
-      text.charCodeAt(0) === OPEN_BRACE &&
-      text.charCodeAt(text.length - 1) === CLOSE_BRACE;
-    if (isRegular) {
-      const digest = hashStoredEntry(stored, this.#crypto);
-      if (digestIsHex(digest, stored.entry_hash)) {
-        this.#position++;
-        this.#expected = s + 1;
-        this.#accept(digest, recordedAt, s, stored.entry_hash, stored.entry_hash);
-        return;
-      }
-    }
+      (this.#previousRecordedAt === null || recordedAt >= this.#previousRecordedAt)
+    );
+  }
+
+  /** Accepts a regular entry whose digest is its `entry_hash`; false (nothing changed) when it is not. */
+  #acceptHashed(stored: Omit<StoredEntry, 'payload'>, digest: Uint8Array, recordedAt: number): boolean {
+    if (!digestIsHex(digest, stored.entry_hash)) return false;
+    const s = stored.sequence;
+    this.#position++;
+    this.#expected = s + 1;
+    this.#accept(digest, recordedAt, s, stored.entry_hash, stored.entry_hash);
+    return true;
+  }
+
+  /** The full path for a stored row: parsed, then checked as {@link add} checks any entry. */
+  #addParsed(stored: StoredEntry): void {
+    const s = stored.sequence;
+    const text = stored.payload;
     let payload: unknown;
     let isParsed = true;
     try {

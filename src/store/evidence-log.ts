@@ -309,6 +309,27 @@ function decisionColumns(decision: Decision): DecisionColumns {
   };
 }
 
+/** What a driver may add to the evidence log (Node drivers: threads). */
+export type EvidenceLogOptions = {
+  /** Commits appends made outside units of work instead of this connection (a writer thread). */
+  writer?: AppendWriter;
+  /** Starts a hasher for one verification: stored texts are hashed on another thread (see {@link StoredHasher}). */
+  startHasher?: () => StoredHasher;
+};
+
+/**
+ * Digests of stored entries computed elsewhere (another thread, its own connection) for {@link EvidenceLog.verify}:
+ * per entry of a range, in order, its sequence and, when its row is canonical and its payload an object's text,
+ * `hashStoredEntry` of it (32 bytes at `32 × i`, `computed[i] = 1`).
+ */
+export type HashedRange = { sequences: Float64Array; digests: Uint8Array; computed: Uint8Array };
+
+/** A source of {@link HashedRange}s for one verification; ranges are asked for in order, two ahead at most. */
+export interface StoredHasher {
+  hash(from: number, to: number): Promise<HashedRange>;
+  close(): Promise<void>;
+}
+
 /**
  * The evidence log over a store context. `crypto` hashes the Merkle frontier the store keeps. With `writer`,
  * appends outside a unit of work are committed by it (a writer thread) instead of on this connection.
@@ -317,7 +338,7 @@ export function createEvidenceLog(
   ctx: StoreContext,
   nextEntry: NextEntry,
   crypto: EvidenceCrypto,
-  writer?: AppendWriter,
+  { writer, startHasher }: EvidenceLogOptions = {},
 ): EvidenceLog {
   const viaWriter = writer !== undefined && !ctx.db.isTransaction;
   const commitRefs: AppendCommitter = viaWriter
@@ -428,7 +449,13 @@ export function createEvidenceLog(
         total: size,
         ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
       });
-      const pageOptions: PageOptions = { to: size };
+      // Entries a signed checkpoint vouches for may be hashed on another thread (a large log on a Node driver).
+      const hashedTo = Math.min(size, verifier.vouchedUntil);
+      const from =
+        startHasher !== undefined && hashedTo >= PARALLEL_VERIFY_MIN
+          ? await verifyHashed(ctx, verifier, startHasher, hashedTo)
+          : 0;
+      const pageOptions: PageOptions = { from, to: size };
       if (options.pageSize !== undefined) pageOptions.pageSize = options.pageSize;
       for await (const page of storedPages(pageOptions)) {
         for (const row of page) {
@@ -643,6 +670,78 @@ async function insertEntriesAndState(
   await ctx.db.executeQuery(
     CompiledQuery.raw(text, [...values, LOG_ID, size, head?.entry_hash ?? null, toJson(hashes)]),
   );
+}
+
+/** Below this many entries a verification is not worth starting a hashing thread for. */
+const PARALLEL_VERIFY_MIN = 20_000;
+/** Entries per range a hasher computes (and per query of the columns here). */
+const HASHED_PAGE_SIZE = 5_000;
+
+type ColumnsRow = Omit<StoredEntry, 'payload'> & { payload_jcs: number };
+
+/**
+ * Verifies entries `[0, to)` with their digests computed by a hasher while this thread reads only their columns
+ * (no payload) and does everything else: links, times, the Merkle tree, checkpoints. An entry the verifier cannot
+ * take with its digest (none computed, or it does not match, or any irregularity) is read whole, with the rest of
+ * its page, and verified here as `verify` always does. Returns where the caller's own pass must go on: `to`, or
+ * where the hasher failed (then the rest is verified without it).
+ */
+async function verifyHashed(
+  ctx: StoreContext,
+  verifier: LogVerifier,
+  startHasher: () => StoredHasher,
+  to: number,
+): Promise<number> {
+  const hasher = startHasher();
+  const range = (from: number): Promise<HashedRange> => {
+    const request = hasher.hash(from, Math.min(to, from + HASHED_PAGE_SIZE));
+    request.catch(() => undefined); // awaited below, or abandoned when an earlier range failed
+    return request;
+  };
+  let from = 0;
+  try {
+    let next = range(0);
+    for (; from < to; from += HASHED_PAGE_SIZE) {
+      const end = Math.min(to, from + HASHED_PAGE_SIZE);
+      const current = next;
+      if (end < to) next = range(end);
+      const rows = await selectColumns(ctx, from, end);
+      let hashed: HashedRange;
+      try {
+        hashed = await current;
+      } catch {
+        return from;
+      }
+      for (let j = 0; j < rows.length; j++) {
+        const row = rows[j] as ColumnsRow;
+        const computed = hashed.sequences[j] === row.sequence && hashed.computed[j] === 1;
+        const digest = computed ? hashed.digests.subarray(j * 32, j * 32 + 32) : null;
+        if (row.payload_jcs === 1 && verifier.tryAddHashed(row, digest)) continue;
+        for (const full of await selectStored(ctx, row.sequence, end)) {
+          if (isStored(full)) verifier.addStored(full);
+          else verifier.add(full);
+        }
+        break;
+      }
+    }
+    return to;
+  } finally {
+    await hasher.close().catch(() => undefined);
+  }
+}
+
+/** Rows `[from, to)` without their payloads. */
+async function selectColumns(ctx: StoreContext, from: number, to: number): Promise<ColumnsRow[]> {
+  const placeholders = ctx.dialect.name === 'postgres' ? ['$1', '$2'] : ['?', '?'];
+  const result = await ctx.db.executeQuery<ColumnsRow>(
+    CompiledQuery.raw(
+      'select sequence, schema_version, kind, recorded_at, previous_hash, entry_hash, payload_jcs ' +
+        `from evidence_entries where sequence >= ${placeholders[0] ?? ''} and sequence < ${placeholders[1] ?? ''} ` +
+        'order by sequence',
+      [from, to],
+    ),
+  );
+  return result.rows;
 }
 
 /** Every checkpoint (of one origin, when given), read page by page. */

@@ -6,7 +6,7 @@ import { createApprovalRepository } from './approvals';
 import type { DecisionRepository } from './decisions';
 import { createDecisionRepository } from './decisions';
 import type { StoreDialect } from './dialect';
-import type { AppendWriter, EvidenceLog, NextEntry } from './evidence-log';
+import type { AppendWriter, EvidenceLog, NextEntry, StoredHasher } from './evidence-log';
 import { createEvidenceLog } from './evidence-log';
 import type { EvidenceMetadataRepository } from './evidence-metadata';
 import { createEvidenceMetadataRepository } from './evidence-metadata';
@@ -72,6 +72,8 @@ export type StoreOptions = {
    * {@link AppendWriter}). Closed with the store.
    */
   appendWriter?: AppendWriter;
+  /** Starts a thread that hashes stored entries for a large verification (a Node driver's; see StoredHasher). */
+  startHasher?: () => StoredHasher;
 };
 
 /**
@@ -93,7 +95,10 @@ export async function createStore(
   const repositories = (ctx: StoreContext): StoreRepositories => ({
     decisions: createDecisionRepository(ctx),
     sessions: createSessionRepository(ctx, now),
-    evidence: createEvidenceLog(ctx, nextEntry, crypto, options.appendWriter),
+    evidence: createEvidenceLog(ctx, nextEntry, crypto, {
+      ...(options.appendWriter !== undefined && { writer: options.appendWriter }),
+      ...(options.startHasher !== undefined && { startHasher: options.startHasher }),
+    }),
     evidenceMetadata: createEvidenceMetadataRepository(ctx),
     approvals: createApprovalRepository(ctx),
     registry: createRegistryRepositories(ctx),

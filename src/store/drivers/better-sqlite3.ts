@@ -10,6 +10,7 @@ import type { Store, StoreOptions } from '../store';
 import { createStore } from '../store';
 import { nodeCrypto } from './node-crypto';
 import { SqliteAppendWriter } from './sqlite-append-writer';
+import { startSqliteHasher } from './sqlite-hasher';
 
 /** Where the embedded database lives by default, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = '.cavra/cavra.db';
@@ -67,15 +68,21 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       dialect: createSqliteDialect({ database: connection }, fileMutex(options.path)),
     });
     const crypto = options.crypto ?? nodeCrypto;
-    if (options.writerThread !== true)
-      return await createStore(db, sqliteStoreDialect, { ...options, crypto });
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    const path = resolve(options.path);
+    // Large verifications hash stored texts on a thread of their own (a file only: it opens its own connection).
+    const threads: StoreOptions =
+      options.path === ':memory:' ? {} : { startHasher: () => startSqliteHasher({ path, busyTimeoutMs }) };
+    if (options.writerThread !== true) {
+      return await createStore(db, sqliteStoreDialect, { ...threads, ...options, crypto });
+    }
     // Migrate first (createStore), then start the writer on the migrated file; appends wait for it to open.
     const appendWriter = new SqliteAppendWriter({
-      path: resolve(options.path),
-      busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+      path,
+      busyTimeoutMs,
       synchronous: options.synchronous ?? 'full',
     });
-    const store = await createStore(db, sqliteStoreDialect, { ...options, crypto, appendWriter });
+    const store = await createStore(db, sqliteStoreDialect, { ...threads, ...options, crypto, appendWriter });
     await appendWriter.start();
     return store;
   } catch (error) {

@@ -9,13 +9,10 @@
  * of the caller's own connection: the chain cannot fork. What crosses the thread boundary is plain data: the
  * payload's canonical text and the decision's columns in, chain positions out.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CheckpointRecord } from '../../evidence';
 import type { AppendCommitter, AppendWriter, AppendedRef, PreparedAppend } from '../evidence-log';
+import { startWorker } from './worker-module';
 
 /** What the writer thread is started with. */
 export type WriterConfig = { path: string; busyTimeoutMs: number; synchronous: 'full' | 'normal' };
@@ -116,7 +113,7 @@ export class SqliteAppendWriter implements AppendWriter {
   }
 
   #spawn(): Promise<void> {
-    const worker = workerFor(this.#config);
+    const worker = startWorker('sqlite-append-worker', this.#config);
     this.#worker = worker;
     return new Promise<void>((resolve, reject) => {
       let isOpen = false;
@@ -174,31 +171,4 @@ function deserialize(error: SerializedError): Error {
   const result = new Error(error.message);
   result.name = error.name;
   return result;
-}
-
-/**
- * The writer thread. From the CLI bundle: its own entry (scripts/build-cli.mjs writes
- * `chunks/sqlite-append-worker.mjs`, beside the chunk that holds this module). From the sources (tests, tsx):
- * the TypeScript module, through tsx's loader registered in the thread first (tsx registers itself in the main
- * thread only).
- */
-function workerFor(config: WriterConfig): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const module = new URL('./sqlite-append-worker.ts', here).href;
-    // The ESM form of tsx's API (its CommonJS form cannot register ESM hooks from a thread's eval'd import).
-    const tsxPackage = createRequire(here).resolve('tsx/package.json');
-    const tsx = pathToFileURL(join(dirname(tsxPackage), 'dist', 'esm', 'api', 'index.mjs')).href;
-    const bootstrap =
-      `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); ` +
-      `return import(${JSON.stringify(module)}); })`;
-    return new Worker(bootstrap, { eval: true, workerData: config });
-  }
-  const candidates = [
-    new URL('./sqlite-append-worker.mjs', here),
-    new URL('./chunks/sqlite-append-worker.mjs', here),
-  ];
-  const found = candidates.find((url) => existsSync(url));
-  if (found === undefined) throw new Error(`the evidence writer's module is missing beside ${here}`);
-  return new Worker(found, { workerData: config });
 }
