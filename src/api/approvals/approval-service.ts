@@ -141,7 +141,7 @@ export class ApprovalService {
    * `require_approval` with nobody able to approve it.
    * @throws ApiError 409 when a decision with this id is already stored (nothing is written).
    */
-  async recordDecision(decision: Decision, now: Date = this.#options.clock()): Promise<Approval | null> {
+  async recordDecision(decision: Decision, now?: Date): Promise<Approval | null> {
     const route = routeDecision(routable(decision), this.#options.routing);
     if (route === undefined) {
       await this.#options.evidence.recordDecision(decision);
@@ -154,8 +154,9 @@ export class ApprovalService {
       // beforehand (`POST /approvals` with a `decision` object): then that one is its approval.
       const existing = await pendingApproval(tx, decision.decision_id);
       if (existing !== null) return { approval: existing, entry: null };
-      const input = { approvalId, decision, route, requestedBy: decision.actor, now };
-      return this.#insertRequested(tx, input);
+      // The clock is read after the decision's `recorded_at`, as when the approval was a second step.
+      const at = now ?? this.#options.clock();
+      return this.#insertRequested(tx, { approvalId, decision, route, requestedBy: decision.actor, now: at });
     });
     if (requested.entry !== null) this.#afterCommit(requested.approval, 'requested', false, requested.entry);
     return requested.approval;
