@@ -2,9 +2,7 @@ import {
   createTrustRoot,
   decodePublicKeyPem,
   verifyJsonl,
-  verifyLog,
   type CheckpointRecord,
-  type EvidenceEntry,
   type LogTrust,
   type TrustRoot,
   type VerificationIssue,
@@ -17,7 +15,7 @@ import { HELP_OPTION, parseCommandArgs } from './args';
 import { parseJsonText, readTextFile, type Outcome } from './context';
 import { readBundle, readBytes, readTrustRootFile } from './evidence-files';
 import { EVIDENCE_HELP } from './evidence-help';
-import { allCheckpoints, openEvidenceStore, withStore } from './evidence-store';
+import { openEvidenceStore, withStore } from './evidence-store';
 import { paint } from './format';
 import { EXIT, printJson, shouldColor, usageError, type CliIo } from './io';
 
@@ -107,20 +105,11 @@ async function verifyLogSource(io: CliIo, values: Values): Promise<number> {
     if (!opened.ok) return usageError(io, opened.message);
     what = `evidence log in ${opened.value.label}`;
     progress.start();
-    report = await withStore(opened.value, async (store) => {
-      const checkpoints: CheckpointRecord[] = await allCheckpoints(store);
-      const entries: EvidenceEntry[] = [];
-      const texts: (string | undefined)[] = [];
-      // The store's canonical texts are hashed as they are (verifyLog's `texts`), not re-serialised.
-      for await (const page of store.evidence.pages()) {
-        entries.push(...page.entries);
-        texts.push(...page.texts);
-      }
-      return verifyLog(entries, checkpoints, trust.value.trust, nodeCrypto, {
-        onProgress: progress.update,
-        texts,
-      });
-    });
+    // Streamed from the store, stored canonical texts hashed as they are (on a second thread for a large
+    // SQLite log); the log is never held in memory whole.
+    report = await withStore(opened.value, (store) =>
+      store.evidence.verify(trust.value.trust, { onProgress: progress.update }),
+    );
   }
   progress.finish();
   if (values['require-signature'] === true) report = requireLogSignatures(report);
