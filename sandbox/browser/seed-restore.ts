@@ -18,6 +18,7 @@ export type SeedRestore = {
 /** Starts compiling the wasm and restoring the seed. */
 export function startSeedRestore(): SeedRestore {
   const wasm = compileWasm(new URL(wasmUrl, document.baseURI).href);
+  const seed = fetchSeed(new URL(seedUrl, document.baseURI).href);
   const image = new Promise<{ image: Uint8Array; timings: Record<string, number> }>((resolve, reject) => {
     const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (event: MessageEvent<SeedReply>) => {
@@ -29,10 +30,20 @@ export function startSeedRestore(): SeedRestore {
       worker.terminate();
       reject(new Error(`the sandbox seed worker failed: ${event.message}`));
     };
+    seed.then(
+      (body) => {
+        const seedRequest: SeedRequest = { seed: body };
+        worker.postMessage(seedRequest, [body]);
+      },
+      (error: unknown) => {
+        worker.terminate();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
     wasm.then(
       (module) => {
-        const request: SeedRequest = { wasm: module, seedUrl: new URL(seedUrl, document.baseURI).href };
-        worker.postMessage(request);
+        const wasmRequest: SeedRequest = { wasm: module };
+        worker.postMessage(wasmRequest);
       },
       (error: unknown) => {
         worker.terminate();
@@ -44,6 +55,14 @@ export function startSeedRestore(): SeedRestore {
   wasm.catch(() => undefined);
   image.catch(() => undefined);
   return { wasm, image };
+}
+
+async function fetchSeed(url: string): Promise<ReadableStream<Uint8Array<ArrayBuffer>>> {
+  const response = await fetch(url);
+  if (!response.ok || response.body === null) {
+    throw new Error(`the sandbox seed could not be loaded from ${url} (HTTP ${String(response.status)})`);
+  }
+  return response.body;
 }
 
 async function compileWasm(url: string): Promise<WebAssembly.Module> {

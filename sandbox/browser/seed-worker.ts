@@ -1,13 +1,14 @@
 /**
- * The seed restore, off the page's main thread (decision 0025): fetch the gzipped dump, inflate it, rebuild the
- * database (rows, recomputed evidence hashes, indexes) and hand the image back. The page compiles the sql.js
- * wasm once and posts the module here, so both threads instantiate the same compiled code.
+ * The seed restore, off the page's main thread (decision 0025): inflate the gzipped dump, rebuild the database
+ * (rows, recomputed evidence hashes, indexes) and hand the image back. The page fetches the seed (so the download
+ * starts before this worker has loaded) and passes the response's stream, then the sql.js wasm it compiled, so
+ * both threads instantiate the same compiled code.
  */
 import initSqlJs from 'sql.js';
 import { restoreDump } from '../backend/seed-dump';
 
-/** The page's request. */
-export type SeedRequest = { wasm: WebAssembly.Module; seedUrl: string };
+/** The page's messages: the seed's bytes as they arrive (the page fetched it), the compiled wasm when ready. */
+export type SeedRequest = { seed: ReadableStream<Uint8Array<ArrayBuffer>> } | { wasm: WebAssembly.Module };
 /** The answer: the database image (its buffer transferred), or why there is none. */
 export type SeedReply = { image: Uint8Array; timings: Record<string, number> } | { error: string };
 
@@ -16,9 +17,23 @@ const scope = self as unknown as {
   postMessage: (message: SeedReply, transfer?: Transferable[]) => void;
 };
 
+const started = performance.now();
+const timings: Record<string, number> = {};
+let seed: Promise<unknown> | undefined;
+let resolveWasm: (wasm: WebAssembly.Module) => void = () => undefined;
+const wasm = new Promise<WebAssembly.Module>((resolve) => {
+  resolveWasm = resolve;
+});
+
 scope.onmessage = (event) => {
-  restore(event.data).then(
-    ({ image, timings }) => {
+  const request = event.data;
+  if ('wasm' in request) {
+    resolveWasm(request.wasm);
+    return;
+  }
+  seed ??= inflateSeed(request.seed);
+  restore(seed).then(
+    (image) => {
       scope.postMessage({ image, timings }, [image.buffer]);
     },
     (error: unknown) => {
@@ -27,31 +42,22 @@ scope.onmessage = (event) => {
   );
 };
 
-async function restore({
-  wasm,
-  seedUrl,
-}: SeedRequest): Promise<{ image: Uint8Array; timings: Record<string, number> }> {
-  const started = performance.now();
-  const [SQL, dump] = await Promise.all([
-    initSqlJs({
-      instantiateWasm: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void) => {
-        void WebAssembly.instantiate(wasm, imports).then(done);
-        return {};
-      },
-    }),
-    fetchSeed(seedUrl),
-  ]);
-  const fetched = performance.now();
-  const image = restoreDump(SQL, dump);
-  return { image, timings: { fetched: fetched - started, restored: performance.now() - started } };
+async function restore(dump: Promise<unknown>): Promise<Uint8Array> {
+  const SQL = await initSqlJs({
+    instantiateWasm: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void) => {
+      void wasm.then((module) => WebAssembly.instantiate(module, imports)).then(done);
+      return undefined;
+    },
+  });
+  const seedDump = await dump;
+  timings['fetched'] = performance.now() - started;
+  const image = restoreDump(SQL, seedDump);
+  timings['restored'] = performance.now() - started;
+  return image;
 }
 
-async function fetchSeed(url: string): Promise<unknown> {
-  const response = await fetch(url);
-  if (!response.ok || response.body === null) {
-    throw new Error(`the sandbox seed could not be loaded from ${url} (HTTP ${String(response.status)})`);
-  }
+async function inflateSeed(body: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<unknown> {
   // Static hosts serve the .gz as a file (no Content-Encoding), so the page inflates it itself.
-  const text = await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).text();
+  const text = await new Response(body.pipeThrough(new DecompressionStream('gzip'))).text();
   return JSON.parse(text) as unknown;
 }
