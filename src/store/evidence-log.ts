@@ -443,8 +443,9 @@ export function createEvidenceLog(
     },
     storedPages,
     verify: async (trust, options = {}) => {
-      const size = options.to ?? ((await readHead(ctx.db))?.sequence ?? -1) + 1;
+      // Checkpoints first: every entry they cover is committed, so the size read next includes it.
       const all = await allCheckpoints(checkpoints, trust.origin);
+      const size = options.to ?? ((await readHead(ctx.db))?.sequence ?? -1) + 1;
       const verifier = new LogVerifier(all, trust, crypto, {
         total: size,
         ...(options.onProgress !== undefined && { onProgress: options.onProgress }),

@@ -22,13 +22,11 @@ import {
   isCheckpointDue,
   signCheckpoint,
   toHex,
-  verifyLog,
   type CheckpointRecord,
   type EvidenceEntry,
   type VerificationReport,
 } from '../../evidence';
 import type { SessionInput, SessionRecord, Store, StoreRepositories } from '../../store';
-import { MAX_PAGE_LIMIT } from '../../store';
 import type { EvidenceSigner } from '../deps';
 import { ApiError } from '../errors';
 import { sessionView } from '../schemas/session';
@@ -286,22 +284,13 @@ export class EvidenceService {
    */
   async verify(): Promise<LogVerification> {
     const trusted = this.#signedHere;
-    // Checkpoints first: everything they cover is committed, so the entries read next include it.
-    const checkpoints = await this.#allCheckpoints();
-    const entries: EvidenceEntry[] = [];
-    const texts: (string | undefined)[] = [];
-    for await (const page of this.#store.evidence.pages()) {
-      entries.push(...page.entries);
-      texts.push(...page.texts);
-    }
-    const { trustRoots, origin, crypto } = this.#signer;
-    const report = verifyLog(
-      entries,
-      checkpoints,
-      { roots: trustRoots, origin, ...(trusted !== null && { trustedCheckpoint: trusted }) },
-      crypto,
-      { texts },
-    );
+    const { trustRoots, origin } = this.#signer;
+    // Streamed from the store (its checkpoints of this origin first, then the entries they cover and any after).
+    const report = await this.#store.evidence.verify({
+      roots: trustRoots,
+      origin,
+      ...(trusted !== null && { trustedCheckpoint: trusted }),
+    });
     return {
       schema_version: 'cavra.evidence.log-verification.v1',
       origin,
@@ -364,15 +353,6 @@ export class EvidenceService {
       this.#latest = await this.#store.evidence.checkpoints.latest(this.origin);
     }
     return this.#latest;
-  }
-
-  async #allCheckpoints(): Promise<CheckpointRecord[]> {
-    const all: CheckpointRecord[] = [];
-    for (let offset = 0; ; offset += MAX_PAGE_LIMIT) {
-      const page = await this.listCheckpoints({ limit: MAX_PAGE_LIMIT, offset });
-      all.push(...page.items);
-      if (all.length >= page.total || page.items.length === 0) return all;
-    }
   }
 
   async #decisionEntries(sessionId: string): Promise<EvidenceEntry[]> {
