@@ -72,6 +72,8 @@ export function createSandboxRuntime(
   let origin: SandboxOrigin = 'seed';
   let current: SandboxBackend | undefined;
   let materials: SandboxMaterials | undefined;
+  // Read the saved session (IndexedDB) while the materials are on their way.
+  const savedImage = snapshots?.load().catch(() => null);
   const opening = open.then(async (opened) => {
     materials = opened;
     current = await openFromSavedOrSeed(opened);
@@ -86,7 +88,7 @@ export function createSandboxRuntime(
   };
 
   async function openFromSavedOrSeed({ seed, ...backendOptions }: SandboxMaterials): Promise<SandboxBackend> {
-    const saved = await snapshots?.load().catch(() => null);
+    const saved = await savedImage;
     if (saved !== null && saved !== undefined) {
       try {
         const backend = await openSandboxBackend({ ...rest, ...backendOptions, data: saved });
