@@ -10,6 +10,7 @@ import { createAppendCommitter, createCheckpointRepository } from '../evidence-l
 import type { Database } from '../schema';
 import { openSqliteConnection } from './better-sqlite3';
 import { nodeCrypto } from './node-crypto';
+import { decodeRequests, encodeRefs } from './sqlite-append-writer';
 import type { SerializedError, WriterConfig, WriterReply, WriterRequest } from './sqlite-append-writer';
 
 const port = parentPort;
@@ -66,9 +67,9 @@ port.on('message', (message: WriterRequest) => {
     );
     return;
   }
-  commit(message.requests).then(
+  commit(decodeRequests(message.requests)).then(
     (refs) => {
-      post({ type: 'committed', id, refs });
+      post({ type: 'committed', id, refs: encodeRefs(refs) });
     },
     (error: unknown) => {
       post({ type: 'failed', id, error: serialize(error) });
