@@ -100,6 +100,25 @@ test('checkpoints are signed by policy (every N entries), and on demand only whe
   expect(check.errors).toEqual([]);
 });
 
+test('signing checkpoints never counts the log (a full scan in SQLite): its size is the head + 1', async () => {
+  const store = await openSqlJsStore({ crypto: testCrypto });
+  stores.push(store);
+  const uncounted: Store = {
+    ...store,
+    evidence: { ...store.evidence, count: () => Promise.reject(new Error('counted the log')) },
+  };
+  const errors: unknown[] = [];
+  const deps = testDeps(uncounted, { evidence: testSigner({ everyEntries: 3, everySeconds: 3600 }) }, errors);
+  const app = createApp(deps);
+  for (let i = 0; i < 5; i++) await decide(app, { action_type: 'read_file', target: `f${i}` });
+  const signed = await app.request('/api/evidence/checkpoints', { method: 'POST' });
+  expect(signed.status).toBe(201);
+  expect(((await signed.json()) as CheckpointRecord).tree_size).toBe(5);
+  const page = await json<{ items: CheckpointRecord[] }>(app, '/api/evidence/checkpoints');
+  expect(page.items.map((c) => c.tree_size)).toEqual([5, 4, 1]);
+  expect(errors).toEqual([]);
+});
+
 test('checkpoints are signed by policy after T seconds once the log has grown', async () => {
   let now = Date.parse('2026-05-21T15:40:00.000Z');
   const { app } = await setup({
