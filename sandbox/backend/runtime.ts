@@ -48,17 +48,15 @@ const API_PATH = /^\/api(\/|$)/;
 
 /** Starts the sandbox from the saved session when there is a readable one, else from the seed. */
 export async function startSandbox(options: SandboxRuntimeOptions): Promise<SandboxRuntime> {
-  const { seed, sqlJs, policies, ...rest } = options;
-  const { runtime, ready } = createSandboxRuntime({
-    ...rest,
-    open: Promise.resolve({ seed, sqlJs, policies }),
-  });
+  const { seed, sqlJs, policies, crypto, ...rest } = options;
+  const materials: SandboxMaterials = { seed, sqlJs, policies, ...(crypto !== undefined && { crypto }) };
+  const { runtime, ready } = createSandboxRuntime({ ...rest, open: Promise.resolve(materials) });
   await ready;
   return runtime;
 }
 
-/** What {@link createSandboxRuntime} waits for before the first backend opens. */
-export type SandboxMaterials = Pick<SandboxRuntimeOptions, 'seed' | 'sqlJs' | 'policies'>;
+/** What {@link createSandboxRuntime} waits for before the first backend opens (and the crypto, if it comes too). */
+export type SandboxMaterials = Pick<SandboxRuntimeOptions, 'seed' | 'sqlJs' | 'policies' | 'crypto'>;
 
 /**
  * The runtime at once, its backend when `open` gives the seed, sql.js and the packs (the page boots them in

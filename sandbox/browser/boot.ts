@@ -5,6 +5,8 @@
  * backend is open.
  */
 import initSqlJs from 'sql.js';
+import { nobleCrypto } from '../../src/evidence';
+import { memoCrypto } from '../backend/digest-memo';
 import { createSandboxRuntime, type SandboxRuntime } from '../backend/runtime';
 import { indexedDbSnapshots } from './indexeddb';
 import { bundledPolicies } from './policies';
@@ -45,11 +47,11 @@ export function bootSandbox(
       return module;
     }),
   );
-  const seed = restore.image.then(({ image, timings: worker }) => {
+  const seed = restore.image.then(({ image, digests, timings: worker }) => {
     timings.seed = performance.now();
     timings.worker_fetched = worker['fetched'] ?? 0;
     timings.worker_restored = worker['restored'] ?? 0;
-    return image;
+    return { image, crypto: memoCrypto(nobleCrypto, digests) };
   });
   // Compiling the packs is CPU work on this thread: do it while the worker restores the seed.
   const policies = new Promise<ReturnType<typeof bundledPolicies>>((resolve, reject) => {
@@ -62,10 +64,11 @@ export function bootSandbox(
       }
     }, 0);
   });
-  const open = Promise.all([sqlJs, seed, policies]).then(([module, image, packs]) => ({
+  const open = Promise.all([sqlJs, seed, policies]).then(([module, { image, crypto }, packs]) => ({
     sqlJs: module,
     seed: image,
     policies: packs,
+    crypto,
   }));
   const { runtime, ready } = createSandboxRuntime({
     open,

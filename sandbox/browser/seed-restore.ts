@@ -5,52 +5,55 @@
  */
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import seedUrl from '../../fixtures/sandbox/seed.json.gz?url';
+import type { DigestRecord } from '../backend/digest-memo';
 import type { SeedReply, SeedRequest } from './seed-worker';
 
 /** The two things the backend needs, on their way. */
 export type SeedRestore = {
   /** The compiled sql.js wasm (the page instantiates it too). */
   wasm: Promise<WebAssembly.Module>;
-  /** The seed's database image and the worker's timings (ms since it got the request). */
-  image: Promise<{ image: Uint8Array; timings: Record<string, number> }>;
+  /** The seed's database image, the digests the restore computed, the worker's timings (ms since it started). */
+  image: Promise<{ image: Uint8Array; digests: DigestRecord; timings: Record<string, number> }>;
 };
 
 /** Starts compiling the wasm and restoring the seed. */
 export function startSeedRestore(): SeedRestore {
   const wasm = compileWasm(new URL(wasmUrl, document.baseURI).href);
   const seed = fetchSeed(new URL(seedUrl, document.baseURI).href);
-  const image = new Promise<{ image: Uint8Array; timings: Record<string, number> }>((resolve, reject) => {
-    const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (event: MessageEvent<SeedReply>) => {
-      worker.terminate();
-      if ('error' in event.data) reject(new Error(event.data.error));
-      else resolve(event.data);
-    };
-    worker.onerror = (event) => {
-      worker.terminate();
-      reject(new Error(`the sandbox seed worker failed: ${event.message}`));
-    };
-    seed.then(
-      (body) => {
-        const seedRequest: SeedRequest = { seed: body };
-        worker.postMessage(seedRequest, [body]);
-      },
-      (error: unknown) => {
+  const image = new Promise<{ image: Uint8Array; digests: DigestRecord; timings: Record<string, number> }>(
+    (resolve, reject) => {
+      const worker = new Worker(new URL('./seed-worker.ts', import.meta.url), { type: 'module' });
+      worker.onmessage = (event: MessageEvent<SeedReply>) => {
         worker.terminate();
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-    wasm.then(
-      (module) => {
-        const wasmRequest: SeedRequest = { wasm: module };
-        worker.postMessage(wasmRequest);
-      },
-      (error: unknown) => {
+        if ('error' in event.data) reject(new Error(event.data.error));
+        else resolve(event.data);
+      };
+      worker.onerror = (event) => {
         worker.terminate();
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
+        reject(new Error(`the sandbox seed worker failed: ${event.message}`));
+      };
+      seed.then(
+        (body) => {
+          const seedRequest: SeedRequest = { seed: body };
+          worker.postMessage(seedRequest, [body]);
+        },
+        (error: unknown) => {
+          worker.terminate();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+      wasm.then(
+        (module) => {
+          const wasmRequest: SeedRequest = { wasm: module };
+          worker.postMessage(wasmRequest);
+        },
+        (error: unknown) => {
+          worker.terminate();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    },
+  );
   // Both are awaited later; a rejection before then is not unhandled.
   wasm.catch(() => undefined);
   image.catch(() => undefined);

@@ -5,12 +5,18 @@
  * both threads instantiate the same compiled code.
  */
 import initSqlJs from 'sql.js';
+import { nobleCrypto } from '../../src/evidence';
+import { recordingCrypto, type DigestRecord } from '../backend/digest-memo';
 import { restoreDump } from '../backend/seed-dump';
 
 /** The page's messages: the seed's bytes as they arrive (the page fetched it), the compiled wasm when ready. */
 export type SeedRequest = { seed: ReadableStream<Uint8Array<ArrayBuffer>> } | { wasm: WebAssembly.Module };
-/** The answer: the database image (its buffer transferred), or why there is none. */
-export type SeedReply = { image: Uint8Array; timings: Record<string, number> } | { error: string };
+/**
+ * The answer: the database image and the evidence digests the restore computed (buffers transferred), or why
+ * there is none.
+ */
+export type SeedReply =
+  { image: Uint8Array; digests: DigestRecord; timings: Record<string, number> } | { error: string };
 
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<SeedRequest>) => void) | null;
@@ -33,8 +39,13 @@ scope.onmessage = (event) => {
   }
   seed ??= inflateSeed(request.seed);
   restore(seed).then(
-    (image) => {
-      scope.postMessage({ image, timings }, [image.buffer]);
+    ({ image, digests }) => {
+      scope.postMessage({ image, digests, timings }, [
+        image.buffer,
+        digests.bytes.buffer,
+        digests.ends.buffer,
+        digests.digests.buffer,
+      ]);
     },
     (error: unknown) => {
       scope.postMessage({ error: error instanceof Error ? error.message : String(error) });
@@ -42,7 +53,7 @@ scope.onmessage = (event) => {
   );
 };
 
-async function restore(dump: Promise<unknown>): Promise<Uint8Array> {
+async function restore(dump: Promise<unknown>): Promise<{ image: Uint8Array; digests: DigestRecord }> {
   const SQL = await initSqlJs({
     instantiateWasm: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void) => {
       void wasm.then((module) => WebAssembly.instantiate(module, imports)).then(done);
@@ -51,9 +62,11 @@ async function restore(dump: Promise<unknown>): Promise<Uint8Array> {
   });
   const seedDump = await dump;
   timings['fetched'] = performance.now() - started;
-  const image = restoreDump(SQL, seedDump);
+  // The page's API hashes the same entries again before its first checkpoint: hand it these digests.
+  const { crypto, record } = recordingCrypto(nobleCrypto);
+  const image = restoreDump(SQL, seedDump, crypto);
   timings['restored'] = performance.now() - started;
-  return image;
+  return { image, digests: record() };
 }
 
 async function inflateSeed(body: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<unknown> {
