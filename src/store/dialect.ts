@@ -78,18 +78,38 @@ export class AsyncMutex {
   }
 }
 
+// The store core runs in browsers too: ES2023 declares no timer, so only what is used is declared here.
+declare const setTimeout: (callback: () => void, ms: number) => unknown;
+
+/** Options of {@link createSqliteDialect}. */
+export type SqliteDialectOptions = {
+  /**
+   * Wait for another connection's write lock here, asynchronously, for up to this many ms: a statement that
+   * fails with SQLITE_BUSY is retried after a pause that lets the event loop run. For a connection whose
+   * database has `busy_timeout = 0` because the lock's holder is a thread of the same process (the SQLite
+   * writer thread): SQLite's own busy handler would sleep on this thread, stopping the event loop meanwhile.
+   */
+  busyRetryMs?: number;
+};
+
+/** Pause between attempts of a statement that met SQLITE_BUSY (ms). */
+const BUSY_RETRY_PAUSE_MS = 1;
+
 /** Kysely's SQLite driver, but write transactions start with `BEGIN IMMEDIATE`, and an optional shared mutex. */
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #shared: AsyncMutex | undefined;
+  readonly #busyRetryMs: number | undefined;
 
-  constructor(config: SqliteDialectConfig, shared: AsyncMutex | undefined) {
+  constructor(config: SqliteDialectConfig, shared: AsyncMutex | undefined, options: SqliteDialectOptions) {
     super(config);
     this.#shared = shared;
+    this.#busyRetryMs = options.busyRetryMs;
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
     await this.#shared?.lock();
-    return super.acquireConnection();
+    const connection = await super.acquireConnection();
+    return this.#busyRetryMs === undefined ? connection : retryingBusy(connection, this.#busyRetryMs);
   }
 
   override async releaseConnection(): Promise<void> {
@@ -112,11 +132,39 @@ class ImmediateSqliteDriver extends SqliteDriver {
  * process. better-sqlite3 waits for a lock synchronously, so a second connection of the same process waiting on
  * the busy timeout would block the event loop the holder needs to finish: the process would deadlock itself.
  */
-export function createSqliteDialect(config: SqliteDialectConfig, shared?: AsyncMutex): Dialect {
+export function createSqliteDialect(
+  config: SqliteDialectConfig,
+  shared?: AsyncMutex,
+  options: SqliteDialectOptions = {},
+): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new ImmediateSqliteDriver(config, shared),
+    createDriver: () => new ImmediateSqliteDriver(config, shared, options),
     createQueryCompiler: () => new SqliteQueryCompiler(),
     createIntrospector: (db) => new SqliteIntrospector(db),
+  };
+}
+
+/**
+ * A connection whose statements meeting SQLITE_BUSY are tried again after a pause, for up to `limitMs`. Safe:
+ * a statement that fails with SQLITE_BUSY changed nothing (and inside a `BEGIN IMMEDIATE` transaction, which
+ * holds the write lock, no statement meets it).
+ */
+function retryingBusy(connection: DatabaseConnection, limitMs: number): DatabaseConnection {
+  return {
+    executeQuery: async (query) => {
+      const deadline = Date.now() + limitMs;
+      for (;;) {
+        try {
+          return await connection.executeQuery(query);
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+          await new Promise<void>((resolve) => {
+            setTimeout(resolve, BUSY_RETRY_PAUSE_MS);
+          });
+        }
+      }
+    },
+    streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
   };
 }

@@ -62,10 +62,20 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       throw new Error('openSqliteStore: a writer thread builds entries itself; it takes no nextEntry');
     }
   }
-  const connection = openSqliteConnection(options.path, options);
+  // With a writer thread, the lock this connection most often waits for is held by a thread of this process:
+  // wait for it asynchronously (SQLite's busy handler would sleep on the event loop), up to the same timeout.
+  const withWriter = options.writerThread === true;
+  const connection = openSqliteConnection(
+    options.path,
+    withWriter ? { ...options, busyTimeoutMs: 0 } : options,
+  );
   try {
     const db = new Kysely<Database>({
-      dialect: createSqliteDialect({ database: connection }, fileMutex(options.path)),
+      dialect: createSqliteDialect(
+        { database: connection },
+        fileMutex(options.path),
+        withWriter ? { busyRetryMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS } : {},
+      ),
     });
     const crypto = options.crypto ?? nodeCrypto;
     const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;

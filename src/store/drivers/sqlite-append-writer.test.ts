@@ -3,6 +3,7 @@
  * connection (units of work), other stores and other processes on the same file without forking the chain, and
  * the store's contract holds for them (src/store/contract.test.ts runs its evidence part on this driver too).
  */
+import BetterSqlite3 from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,49 @@ test('close lets every append already handed to the writer commit', async () => 
     await reopened.close();
   }
   await expect(store.evidence.append('operations', {}, at())).rejects.toThrow(/closed/);
+}, 60_000);
+
+test('a unit of work waits for the writer thread without stopping the event loop', async () => {
+  const store = await openSqliteStore({ path, writerThread: true });
+  try {
+    const big = store.evidence.appendMany(
+      Array.from({ length: 6000 }, (_, i) => ({
+        kind: 'operations' as const,
+        payload: { i, filler: 'x'.repeat(400) },
+        recordedAt: at(),
+      })),
+    );
+    // Wait until the writer thread holds the file's write lock with its large transaction.
+    const probe = new BetterSqlite3(path, { timeout: 0 });
+    for (let held = false; !held;) {
+      try {
+        probe.exec('begin immediate');
+        probe.exec('rollback');
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      } catch {
+        held = true;
+      }
+    }
+    probe.close();
+    let ticks = 0;
+    const timer = setInterval(() => {
+      ticks += 1;
+    }, 1);
+    const unit = store
+      .transaction((tx) => tx.evidence.append('session', { session_id: 'u' }, at()))
+      .finally(() => {
+        clearInterval(timer);
+      });
+    const [appended, entry] = await Promise.all([big, unit]);
+    // The unit of work waited for the writer's transaction (its entry comes after all of it), and timers ran
+    // meanwhile: SQLite's own busy handler would have slept on this thread.
+    expect(appended).toHaveLength(6000);
+    expect(entry.sequence).toBe(6000);
+    expect(ticks).toBeGreaterThan(3);
+    expect(chainProblems(await store.evidence.range(0, 7000))).toEqual([]);
+  } finally {
+    await store.close();
+  }
 }, 60_000);
 
 test('a writer thread needs a file and the default entry builder', async () => {
