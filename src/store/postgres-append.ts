@@ -17,14 +17,8 @@ import { fromJson } from './support';
 /** The writer state a commit expects to find: the head it chains onto and the frontier it extends. */
 type KnownState = { head: LogHead; frontier: FrontierState };
 
-/** What the append statement reports: the state it found (none before the first append) and what it did. */
-type AppendRow = {
-  tree_size: number | null;
-  head_hash: string | null;
-  frontier: string | null;
-  fresh: boolean;
-  guard: number;
-};
+/** What the append statement reports: whether it found the expected state (and so wrote the batch). */
+type AppendRow = { fresh: boolean; guard: number };
 
 /** Why an attempt did not commit: the stored state was not the expected one, or a decision was already stored. */
 type Outcome = { kind: 'committed'; state: KnownState } | { kind: 'stale' } | { kind: 'duplicate' };
@@ -108,10 +102,9 @@ function appendSql(count: number): string {
     "st as (update evidence_log_state set tree_size = $4::int8, head_hash = $5::text, frontier = $6::text where log_id = '' " +
     `and ${isFresh}), ` +
     `ss as (${postgresSessionFoldSql('$7::json', '(select count(*) from sl) = json_array_length($7::json)')}) ` +
-    `select c.tree_size, c.head_hash, c.frontier, ${isFresh} as fresh, ` +
+    `select ${isFresh} as fresh, ` +
     `case when not ${isFresh} or (select count(*) from d) = $8::int8 then 0 ` +
-    `else (select ('${DUPLICATE} ' || count(*))::int from d) end as guard ` +
-    'from (select 1) one left join chk c on true'
+    `else (select ('${DUPLICATE} ' || count(*))::int from d) end as guard`
   );
 }
 
@@ -173,7 +166,8 @@ export function createPostgresCommitter(
     }
     const locked = await lockedCommit(ctx.db, requests, nextEntry, crypto);
     if (locked === undefined) return general(requests);
-    isContended = known === undefined || !sameState(locked.found, known);
+    // Without a remembered state (first commit, or after the general path) there is nothing to compare.
+    isContended = known !== undefined && !sameState(locked.found, known);
     known = locked.state;
     return locked.refs;
   };
