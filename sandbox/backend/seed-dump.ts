@@ -162,14 +162,18 @@ function templatePayloads(
   for (const row of table.rows) {
     const text = row[payload];
     if (typeof text !== 'string' || MARKS.test(text)) return undefined;
+    // The JSON-escaped value of each column (null stays null); the restore also reads the columns from here.
     const values = at.map((index) => {
       const value = row[index];
-      return typeof value === 'string' && value.length >= 3 ? JSON.stringify(value).slice(1, -1) : null;
+      return typeof value === 'string' ? JSON.stringify(value).slice(1, -1) : null;
     });
-    // Longer values first, so a value inside another (an id inside a reference) does not split it.
+    // Longer values first, so a value inside another (an id inside a reference) does not split it; values
+    // under three characters are not replaced (too likely to occur by chance).
     const order = values
       .map((value, index) => ({ value, index }))
-      .filter((entry): entry is { value: string; index: number } => entry.value !== null)
+      .filter(
+        (entry): entry is { value: string; index: number } => entry.value !== null && entry.value.length >= 3,
+      )
       .sort((a, b) => b.value.length - a.value.length);
     let template = text;
     for (const { value, index } of order)
@@ -316,8 +320,12 @@ function expandTable(
   const rows = table.rows;
   const shippedPayload = shipped.indexOf('payload');
   const templates = table.payload_templates?.texts;
+  const cells: (SqlValue[] | undefined)[] = [];
   if (templates !== undefined) {
-    for (const row of rows) row[shippedPayload] = fromTemplate(row[shippedPayload] ?? null, templates);
+    for (const row of rows) {
+      cells.push(row[shippedPayload] as unknown as SqlValue[]);
+      row[shippedPayload] = fromTemplate(row[shippedPayload] ?? null, templates);
+    }
   }
   if (name === ENTRIES && table.decision_payload_refs !== undefined) {
     const source = decisions?.columns.indexOf('payload') ?? -1;
@@ -336,13 +344,26 @@ function expandTable(
   const derivedAt = derived.map((column) => table.columns.indexOf(column));
   const payload = table.columns.indexOf('payload');
   const at = columnIndexes(table.columns);
+  // Derived columns that are all template values are read from the cell: no need to parse the payload.
+  const templateColumns = table.payload_templates?.columns ?? [];
+  const inCell = derived.map((column) => templateColumns.indexOf(column) + 1);
+  const fromCells = templates !== undefined && inCell.every((index) => index > 0);
   let previous: string | null = null;
-  return rows.map((shippedRow) => {
+  return rows.map((shippedRow, rowIndex) => {
     const row = new Array<SqlValue>(table.columns.length).fill(null);
     shippedRow.forEach((value, index) => {
       row[from[index] ?? index] = value;
     });
-    if (derived.length > 0) {
+    const cell = cells[rowIndex];
+    if (fromCells && cell !== undefined) {
+      derived.forEach((_, index) => {
+        const value = cell[inCell[index] ?? 0];
+        row[derivedAt[index] ?? -1] =
+          typeof value === 'string' && value.includes('\\')
+            ? (JSON.parse(`"${value}"`) as string)
+            : (value ?? null);
+      });
+    } else if (derived.length > 0) {
       const document = JSON.parse(String(row[payload])) as unknown;
       derived.forEach((column, index) => {
         row[derivedAt[index] ?? -1] = payloadMember(document, column) ?? null;
