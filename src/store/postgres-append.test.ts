@@ -84,6 +84,14 @@ test.skipIf(skip)(`postgres: the one-statement session fold equals the JS fold${
       started_at: '2030-01-01T00:00:00Z',
       decision_count: 0,
     });
+    // One that claims counts without stored decisions: the fold adds to them (as the JS fold does).
+    await store.sessions.upsert({
+      session_id: 'fold-2',
+      actor: 'posted-actor',
+      updated_at: '2031-01-01T00:00:00Z',
+      decision_count: 3,
+      blocked_count: 1,
+    });
     expect(await appendRounds(store, rounds)).toEqual(rounds.flat().map(() => true));
   }
   for (const id of ['fold-0', 'fold-1', 'fold-2']) {
