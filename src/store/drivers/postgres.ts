@@ -48,8 +48,18 @@ const NAMED_STATEMENT = /^\/\*cavra:([a-z0-9_]+)\*\//;
  *   instead of pg's array of results (which Kysely would read as no rows).
  */
 function statementPool(pool: pg.Pool): PostgresPool {
+  // One wrapper per pg client: Kysely keys its connection objects (and onCreateConnection) by the client.
+  const wrappers = new WeakMap<pg.PoolClient, StatementClient>();
   return {
-    connect: async () => new StatementClient(await pool.connect()),
+    connect: async () => {
+      const client = await pool.connect();
+      let wrapper = wrappers.get(client);
+      if (wrapper === undefined) {
+        wrapper = new StatementClient(client);
+        wrappers.set(client, wrapper);
+      }
+      return wrapper;
+    },
     end: () => pool.end(),
   };
 }
