@@ -47,7 +47,7 @@ const NAMED_STATEMENT = /^\/\*cavra:([a-z0-9_]+)\*\//;
  * - a multi-statement simple query (`begin; select …`) yields its last statement's result, as one result,
  *   instead of pg's array of results (which Kysely would read as no rows).
  */
-function statementPool(pool: pg.Pool): PostgresPool {
+export function statementPool(pool: pg.Pool): PostgresPool {
   // One wrapper per pg client: Kysely keys its connection objects (and onCreateConnection) by the client.
   const wrappers = new WeakMap<pg.PoolClient, StatementClient>();
   return {
