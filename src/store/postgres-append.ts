@@ -84,7 +84,7 @@ function appendSql(count: number): string {
     `${count <= MAX_NAMED_ROWS ? `/*cavra:evidence_append_v2_${String(count)}*/ ` : ''}with ` +
     `lk as materialized (select pg_advisory_xact_lock(${String(PG_LOCK_CLASS.evidence_chain)}, hashtext('')) ` +
     'as v), ' +
-    'chk as materialized (select s.tree_size, s.head_hash, s.frontier from evidence_log_state s, lk ' +
+    'chk as materialized (select s.tree_size, s.head_hash from evidence_log_state s, lk ' +
     "where s.log_id = '' for update of s), " +
     'ok as materialized (select from chk where chk.tree_size = $1::int8 and ' +
     'chk.head_hash is not distinct from $2::text), ' +
