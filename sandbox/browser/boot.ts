@@ -18,9 +18,8 @@ export type BootTimings = {
   seed: number;
   policies: number;
   ready: number;
-  /** The worker's own: inflating and parsing the seed, then restoring it (ms since it started). */
-  worker_fetched: number;
-  worker_restored: number;
+  /** The worker's steps (`worker_started`, `worker_fetched`, `worker_expanded`, … `worker_restored`). */
+  [step: `worker_${string}`]: number;
 };
 
 /** Starts the sandbox. `persist`: keep the session in IndexedDB between visits. */
@@ -49,8 +48,8 @@ export function bootSandbox(
   );
   const seed = restore.image.then(({ image, digests, timings: worker }) => {
     timings.seed = performance.now();
-    timings.worker_fetched = worker['fetched'] ?? 0;
-    timings.worker_restored = worker['restored'] ?? 0;
+    for (const [step, epoch] of Object.entries(worker))
+      timings[`worker_${step}`] = epoch - performance.timeOrigin;
     return { image, crypto: memoCrypto(nobleCrypto, digests) };
   });
   // Compiling the packs is CPU work on this thread: do it while the worker restores the seed.

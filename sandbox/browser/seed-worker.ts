@@ -23,8 +23,10 @@ const scope = self as unknown as {
   postMessage: (message: SeedReply, transfer?: Transferable[]) => void;
 };
 
-const started = performance.now();
+/** Step times as epoch milliseconds (the page converts them to its own time base). */
 const timings: Record<string, number> = {};
+const stamp = (): number => performance.timeOrigin + performance.now();
+timings['started'] = stamp();
 let seed: Promise<unknown> | undefined;
 let resolveWasm: (wasm: WebAssembly.Module) => void = () => undefined;
 const wasm = new Promise<WebAssembly.Module>((resolve) => {
@@ -61,11 +63,13 @@ async function restore(dump: Promise<unknown>): Promise<{ image: Uint8Array; dig
     },
   });
   const seedDump = await dump;
-  timings['fetched'] = performance.now() - started;
+  timings['fetched'] = stamp();
   // The page's API hashes the same entries again before its first checkpoint: hand it these digests.
   const { crypto, record } = recordingCrypto(nobleCrypto);
-  const image = restoreDump(SQL, seedDump, crypto);
-  timings['restored'] = performance.now() - started;
+  const image = restoreDump(SQL, seedDump, crypto, (step) => {
+    timings[step] = stamp();
+  });
+  timings['restored'] = stamp();
   return { image, digests: record() };
 }
 
