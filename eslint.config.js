@@ -39,6 +39,7 @@ const NODE_FILES = {
     'src/store/drivers/sqlite-append-writer.ts',
     'src/store/drivers/sqlite-append-worker.ts',
     'src/store/drivers/sqlite-hash-worker.ts',
+    'src/store/drivers/sqlite-hash-range.ts',
     'src/store/drivers/sqlite-hasher.ts',
     'src/store/drivers/worker-module.ts',
     'src/store/contract/**',

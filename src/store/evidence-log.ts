@@ -322,7 +322,25 @@ export type EvidenceLogOptions = {
  * per entry of a range, in order, its sequence and, when its row is canonical and its payload an object's text,
  * `hashStoredEntry` of it (32 bytes at `32 × i`, `computed[i] = 1`).
  */
-export type HashedRange = { sequences: Float64Array; digests: Uint8Array; computed: Uint8Array };
+export type HashedRange = {
+  sequences: Float64Array<ArrayBuffer>;
+  digests: Uint8Array<ArrayBuffer>;
+  computed: Uint8Array<ArrayBuffer>;
+  /**
+   * The other columns the verifier checks, {@link HASHED_COLUMNS} values per entry in that order, as the hasher
+   * read them (the verifying thread does not read the same pages again).
+   */
+  columns: (string | number | null)[];
+};
+
+/** The columns of {@link HashedRange.columns}, per entry. */
+export const HASHED_COLUMNS = [
+  'schema_version',
+  'kind',
+  'recorded_at',
+  'previous_hash',
+  'entry_hash',
+] as const;
 
 /** A source of {@link HashedRange}s for one verification; ranges are asked for in order, two ahead at most. */
 export interface StoredHasher {
@@ -678,14 +696,12 @@ const PARALLEL_VERIFY_MIN = 20_000;
 /** Entries per range a hasher computes (and per query of the columns here). */
 const HASHED_PAGE_SIZE = 5_000;
 
-type ColumnsRow = Omit<StoredEntry, 'payload'> & { payload_jcs: number };
-
 /**
- * Verifies entries `[0, to)` with their digests computed by a hasher while this thread reads only their columns
- * (no payload) and does everything else: links, times, the Merkle tree, checkpoints. An entry the verifier cannot
- * take with its digest (none computed, or it does not match, or any irregularity) is read whole, with the rest of
- * its page, and verified here as `verify` always does. Returns where the caller's own pass must go on: `to`, or
- * where the hasher failed (then the rest is verified without it).
+ * Verifies entries `[0, to)` with their columns and digests from a hasher (which reads and hashes while this
+ * thread checks): this thread does everything else, links, times, the Merkle tree, checkpoints. An entry the
+ * verifier cannot take with its digest (none computed, or it does not match, or any irregularity) is read whole
+ * here, with the rest of its range, and verified as `verify` always does. Returns where the caller's own pass
+ * must go on: `to`, or where the hasher failed (then the rest is verified without it).
  */
 async function verifyHashed(
   ctx: StoreContext,
@@ -706,43 +722,42 @@ async function verifyHashed(
       const end = Math.min(to, from + HASHED_PAGE_SIZE);
       const current = next;
       if (end < to) next = range(end);
-      const rows = await selectColumns(ctx, from, end);
       let hashed: HashedRange;
       try {
         hashed = await current;
       } catch {
         return from;
       }
-      for (let j = 0; j < rows.length; j++) {
-        const row = rows[j] as ColumnsRow;
-        const computed = hashed.sequences[j] === row.sequence && hashed.computed[j] === 1;
-        const digest = computed ? hashed.digests.subarray(j * 32, j * 32 + 32) : null;
-        if (row.payload_jcs === 1 && verifier.tryAddHashed(row, digest)) continue;
-        for (const full of await selectStored(ctx, row.sequence, end)) {
+      const { sequences, columns } = hashed;
+      const width = HASHED_COLUMNS.length;
+      let taken = from;
+      for (let j = 0; j < sequences.length; j++) {
+        const at = j * width;
+        const row = {
+          sequence: sequences[j] as number,
+          schema_version: columns[at] as string,
+          kind: columns[at + 1] as string,
+          recorded_at: columns[at + 2] as string,
+          previous_hash: columns[at + 3] as string | null,
+          entry_hash: columns[at + 4] as string,
+        };
+        // `computed` only for a canonical row whose payload is an object's text (see HashedRange).
+        const digest = hashed.computed[j] === 1 ? hashed.digests.subarray(j * 32, j * 32 + 32) : null;
+        if (row.sequence !== taken || !verifier.tryAddHashed(row, digest)) break;
+        taken += 1;
+      }
+      // The rest of the range (anything irregular, a gap, a range cut short), read whole and verified here.
+      if (taken < end) {
+        for (const full of await selectStored(ctx, taken, end)) {
           if (isStored(full)) verifier.addStored(full);
           else verifier.add(full);
         }
-        break;
       }
     }
     return to;
   } finally {
     await hasher.close().catch(() => undefined);
   }
-}
-
-/** Rows `[from, to)` without their payloads. */
-async function selectColumns(ctx: StoreContext, from: number, to: number): Promise<ColumnsRow[]> {
-  const placeholders = ctx.dialect.name === 'postgres' ? ['$1', '$2'] : ['?', '?'];
-  const result = await ctx.db.executeQuery<ColumnsRow>(
-    CompiledQuery.raw(
-      'select sequence, schema_version, kind, recorded_at, previous_hash, entry_hash, payload_jcs ' +
-        `from evidence_entries where sequence >= ${placeholders[0] ?? ''} and sequence < ${placeholders[1] ?? ''} ` +
-        'order by sequence',
-      [from, to],
-    ),
-  );
-  return result.rows;
 }
 
 /** Every checkpoint (of one origin, when given), read page by page. */

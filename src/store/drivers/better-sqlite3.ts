@@ -92,7 +92,16 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       busyTimeoutMs,
       synchronous: options.synchronous ?? 'full',
     });
-    const store = await createStore(db, sqliteStoreDialect, { ...threads, ...options, crypto, appendWriter });
+    // The writer thread is running with the file open: verifications hash on it (no thread to start).
+    const onWriter: StoreOptions = {
+      startHasher: () => ({ hash: appendWriter.hash, close: () => Promise.resolve() }),
+    };
+    const store = await createStore(db, sqliteStoreDialect, {
+      ...onWriter,
+      ...options,
+      crypto,
+      appendWriter,
+    });
     await appendWriter.start();
     return store;
   } catch (error) {

@@ -3,6 +3,7 @@
  * commits the appends it is sent, one transaction per message, in the order they arrive.
  */
 import { Kysely } from 'kysely';
+import type { SqliteDatabase } from 'kysely';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEntry } from '../../evidence';
 import { createSqliteDialect, sqliteStoreDialect } from '../dialect';
@@ -10,6 +11,7 @@ import { createAppendCommitter, createCheckpointRepository } from '../evidence-l
 import type { Database } from '../schema';
 import { openSqliteConnection } from './better-sqlite3';
 import { nodeCrypto } from './node-crypto';
+import { hashRange } from './sqlite-hash-range';
 import { decodeRequests, encodeRefs } from './sqlite-append-writer';
 import type { SerializedError, WriterConfig, WriterReply, WriterRequest } from './sqlite-append-writer';
 
@@ -17,8 +19,8 @@ const port = parentPort;
 if (port === null) throw new Error('sqlite-append-worker runs as a worker thread');
 const config = workerData as WriterConfig;
 
-const post = (reply: WriterReply): void => {
-  port.postMessage(reply);
+const post = (reply: WriterReply, transfer: ArrayBuffer[] = []): void => {
+  port.postMessage(reply, transfer);
 };
 
 const serialize = (error: unknown): SerializedError =>
@@ -27,11 +29,11 @@ const serialize = (error: unknown): SerializedError =>
     : { name: 'Error', message: String(error) };
 
 let db: Kysely<Database>;
+let connection: SqliteDatabase;
 try {
-  // The store that started this thread has migrated the file; this connection only appends.
-  db = new Kysely<Database>({
-    dialect: createSqliteDialect({ database: openSqliteConnection(config.path, config) }),
-  });
+  // The store that started this thread has migrated the file; this connection appends (and reads to hash).
+  connection = openSqliteConnection(config.path, config);
+  db = new Kysely<Database>({ dialect: createSqliteDialect({ database: connection }) });
 } catch (error) {
   post({ type: 'opened', error: serialize(error) });
   throw error;
@@ -56,6 +58,20 @@ port.on('message', (message: WriterRequest) => {
     return;
   }
   const { id } = message;
+  if (message.type === 'hash') {
+    // Synchronous, between two commits: a commit on this connection runs to its end in microtasks.
+    try {
+      const range = hashRange(connection, message.from, message.to);
+      post({ type: 'hashed', id, ...range }, [
+        range.sequences.buffer,
+        range.digests.buffer,
+        range.computed.buffer,
+      ]);
+    } catch (error) {
+      post({ type: 'failed', id, error: serialize(error) });
+    }
+    return;
+  }
   if (message.type === 'checkpoint') {
     checkpoints.insert(message.checkpoint).then(
       (inserted) => {

@@ -16,6 +16,7 @@ import type {
   AppendWriter,
   AppendedRef,
   DecisionColumns,
+  HashedRange,
   PreparedAppend,
 } from '../evidence-log';
 import { startWorker } from './worker-module';
@@ -27,6 +28,7 @@ export type WriterConfig = { path: string; busyTimeoutMs: number; synchronous: '
 export type WriterRequest =
   | { type: 'commit'; id: number; requests: unknown[] }
   | { type: 'checkpoint'; id: number; checkpoint: CheckpointRecord }
+  | { type: 'hash'; id: number; from: number; to: number }
   | { type: 'close' };
 
 /** Writer → caller. */
@@ -35,6 +37,7 @@ export type WriterReply =
   | { type: 'opened'; error: SerializedError }
   | { type: 'committed'; id: number; refs: (string | number | null)[] }
   | { type: 'inserted'; id: number; inserted: boolean }
+  | ({ type: 'hashed'; id: number } & HashedRange)
   | { type: 'failed'; id: number; error: SerializedError }
   | { type: 'closed' };
 
@@ -79,6 +82,17 @@ export class SqliteAppendWriter implements AppendWriter {
     if (reply.type !== 'inserted')
       throw new Error(`the evidence writer answered ${reply.type} to a checkpoint`);
     return reply.inserted;
+  };
+
+  /**
+   * Digests of a range of the log for a verification (see `StoredHasher`), computed on the writer thread: it
+   * is already running with the file open, and a range (~30 ms) delays appends queued behind it no more.
+   */
+  readonly hash = async (from: number, to: number): Promise<HashedRange> => {
+    const reply = await this.#send({ type: 'hash', id: 0, from, to });
+    if (reply.type !== 'hashed')
+      throw new Error(`the evidence writer answered ${reply.type} to a hash request`);
+    return reply;
   };
 
   /** Sends a request (its id is assigned here); resolves to the writer's answer, or rejects with its error. */
@@ -135,6 +149,7 @@ export class SqliteAppendWriter implements AppendWriter {
             return;
           case 'committed':
           case 'inserted':
+          case 'hashed':
           case 'failed':
             this.#settle(worker, reply);
             return;

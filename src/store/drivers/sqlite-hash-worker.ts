@@ -5,9 +5,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { hashStoredEntry } from '../../evidence';
-import type { StoredEntry } from '../../evidence';
-import { nodeCrypto } from './node-crypto';
+import { hashRange } from './sqlite-hash-range';
 import type { HashReply, HashRequest, HasherConfig } from './sqlite-hasher';
 
 const port = parentPort;
@@ -19,12 +17,6 @@ const db = new BetterSqlite3(config.path, {
   fileMustExist: true,
   timeout: config.busyTimeoutMs,
 });
-const select = db.prepare<[number, number], StoredEntry & { payload_jcs: number }>(
-  'select sequence, schema_version, kind, recorded_at, previous_hash, entry_hash, payload, payload_jcs ' +
-    'from evidence_entries where sequence >= ? and sequence < ? order by sequence',
-);
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
 
 port.on('message', (message: HashRequest) => {
   if (message.type === 'close') {
@@ -34,25 +26,9 @@ port.on('message', (message: HashRequest) => {
   }
   const { id, from, to } = message;
   try {
-    const rows = select.all(from, to);
-    const sequences = new Float64Array(rows.length);
-    const digests = new Uint8Array(rows.length * 32);
-    const computed = new Uint8Array(rows.length);
-    rows.forEach((row, i) => {
-      sequences[i] = row.sequence;
-      const text = row.payload;
-      // Only what the verifier's fast path can take: a canonical row whose payload is an object's text.
-      if (
-        row.payload_jcs !== 1 ||
-        text.charCodeAt(0) !== OPEN_BRACE ||
-        text.charCodeAt(text.length - 1) !== CLOSE_BRACE
-      ) {
-        return;
-      }
-      digests.set(hashStoredEntry(row, nodeCrypto), i * 32);
-      computed[i] = 1;
-    });
-    const reply: HashReply = { type: 'hashed', id, sequences, digests, computed };
+    const range = hashRange(db, from, to);
+    const { sequences, digests, computed } = range;
+    const reply: HashReply = { type: 'hashed', id, ...range };
     port.postMessage(reply, [sequences.buffer, digests.buffer, computed.buffer]);
   } catch (error) {
     const reply: HashReply = {
