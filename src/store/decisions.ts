@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Decision } from '../engine';
+import { decisionColumns } from './decision-columns';
 import { recordDecisionInSession } from './sessions';
 import type { DecisionsTable } from './schema';
 import type { Page, PageRequest, StoreContext } from './support';
@@ -118,20 +119,5 @@ export function createDecisionRepository(ctx: StoreContext): DecisionRepository 
 
 /** The row of a decision: indexed copies of the filter columns and the whole decision as JSON text. */
 export function toDecisionRow(decision: Decision): DecisionsTable {
-  return {
-    decision_id: decision.decision_id,
-    session_id: decision.session_id,
-    agent_id: decision.agent_id,
-    actor: decision.actor,
-    repository: decision.repository ?? null,
-    policy_pack: decision.policy_pack,
-    action_type: decision.action_type,
-    target: decision.target,
-    rule_id: decision.rule_id,
-    decision: decision.decision,
-    severity: decision.severity,
-    timestamp: decision.timestamp,
-    correlation_id: decision.correlation_id,
-    payload: toJson(decision),
-  };
+  return { ...decisionColumns(decision), repository: decision.repository ?? null, payload: toJson(decision) };
 }

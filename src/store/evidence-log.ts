@@ -22,6 +22,8 @@ import type {
   VerifyProgress,
 } from '../evidence';
 import { createAppendQueue } from './append-queue';
+import { decisionColumns } from './decision-columns';
+import type { DecisionColumns } from './decision-columns';
 import { PG_LOCK_CLASS } from './dialect';
 import type { StoreDialect } from './dialect';
 import { createPostgresCommitter } from './postgres-append';
@@ -160,23 +162,7 @@ const LOG_ID = '';
 /** A request of the append queue: an entry, and for decision appends the decision to store first. */
 type QueuedAppend = AppendRequest & { decision?: Decision };
 
-/** The columns of a decision's row besides its JSON (`toDecisionRow` in decisions.ts, DECISION_INSERT's order). */
-export type DecisionColumns = Pick<
-  Decision,
-  | 'decision_id'
-  | 'session_id'
-  | 'agent_id'
-  | 'actor'
-  | 'repository'
-  | 'policy_pack'
-  | 'action_type'
-  | 'target'
-  | 'rule_id'
-  | 'decision'
-  | 'severity'
-  | 'timestamp'
-  | 'correlation_id'
->;
+export type { DecisionColumns } from './decision-columns';
 
 /**
  * An append ready to commit: its payload's canonical text, computed before the transaction (outside the chain
@@ -289,25 +275,6 @@ export function createAppendCommitter(
 
 /** The payload handed to `nextEntry` when only its text crossed to a writer thread (the default ignores it). */
 const NO_PAYLOAD: JsonObject = Object.freeze({});
-
-/** The columns of a decision's row (besides the JSON), as plain data. */
-function decisionColumns(decision: Decision): DecisionColumns {
-  return {
-    decision_id: decision.decision_id,
-    session_id: decision.session_id,
-    agent_id: decision.agent_id,
-    actor: decision.actor,
-    repository: decision.repository,
-    policy_pack: decision.policy_pack,
-    action_type: decision.action_type,
-    target: decision.target,
-    rule_id: decision.rule_id,
-    decision: decision.decision,
-    severity: decision.severity,
-    timestamp: decision.timestamp,
-    correlation_id: decision.correlation_id,
-  };
-}
 
 /** What a driver may add to the evidence log (Node drivers: threads). */
 export type EvidenceLogOptions = {

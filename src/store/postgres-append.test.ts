@@ -46,7 +46,7 @@ async function expectChain(store: Store, size: number): Promise<void> {
   expect(chainProblems(entries)).toEqual([]);
 }
 
-const OUTCOMES = ['allow', 'block', 'require_approval', 'allow', 'audit'] as const;
+const OUTCOMES = ['allow', 'block', 'require_approval', 'allow', 'audit_only'] as const;
 
 /** Decisions over three sessions with shuffled times, outcomes and identities missing at first. */
 function sessionWorkload(): Decision[][] {
@@ -80,7 +80,7 @@ test.skipIf(skip)(`postgres: the one-statement session fold equals the JS fold${
     await store.sessions.upsert({
       session_id: 'fold-1',
       agent_id: 'posted-agent',
-      state: 'paused',
+      state: 'archived',
       started_at: '2030-01-01T00:00:00Z',
       decision_count: 0,
     });

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { MerkleFrontier, entryLeafHash } from '../evidence';
 import type { JsonObject } from '../engine';
 import type { EvidenceCrypto, FrontierState, LogHead } from '../evidence';
+import { DECISION_COLUMN_KEYS } from './decision-columns';
 import { PG_LOCK_CLASS } from './dialect';
 import type { AppendCommitter, AppendedRef, NextEntry, PreparedAppend } from './evidence-log';
 import type { Database } from './schema';
@@ -43,21 +44,7 @@ const ENTRY_COLUMNS = [
   ['entry_hash', 'text'],
 ] as const;
 
-const DECISION_COLUMNS = [
-  'decision_id',
-  'session_id',
-  'agent_id',
-  'actor',
-  'repository',
-  'policy_pack',
-  'action_type',
-  'target',
-  'rule_id',
-  'decision',
-  'severity',
-  'timestamp',
-  'correlation_id',
-] as const;
+const DECISION_COLUMNS = DECISION_COLUMN_KEYS;
 
 /** The parameters before the payloads: expected size and head, rows, new size, head and frontier, sessions, count. */
 const FIXED_PARAMS = 8;

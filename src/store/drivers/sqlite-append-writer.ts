@@ -19,6 +19,7 @@ import type {
   HashedRange,
   PreparedAppend,
 } from '../evidence-log';
+import { DECISION_COLUMN_KEYS } from '../decision-columns';
 import { startWorker } from './worker-module';
 
 /** What the writer thread is started with. */
@@ -202,28 +203,12 @@ function deserialize(error: SerializedError): Error {
 /** Values per request: kind, recordedAt, payloadText, sessionId, then the 13 decision columns or nulls. */
 const REQUEST_WIDTH = 17;
 
-const DECISION_KEYS = [
-  'decision_id',
-  'session_id',
-  'agent_id',
-  'actor',
-  'repository',
-  'policy_pack',
-  'action_type',
-  'target',
-  'rule_id',
-  'decision',
-  'severity',
-  'timestamp',
-  'correlation_id',
-] as const satisfies readonly (keyof DecisionColumns)[];
-
 export function encodeRequests(requests: readonly PreparedAppend[]): unknown[] {
   const out: unknown[] = [];
   for (const { kind, recordedAt, payloadText, sessionId, decision } of requests) {
     out.push(kind, recordedAt, payloadText, sessionId);
-    if (decision === undefined) for (let k = 0; k < DECISION_KEYS.length; k++) out.push(null);
-    else for (const key of DECISION_KEYS) out.push(decision[key] ?? null);
+    if (decision === undefined) for (let k = 0; k < DECISION_COLUMN_KEYS.length; k++) out.push(null);
+    else for (const key of DECISION_COLUMN_KEYS) out.push(decision[key] ?? null);
   }
   return out;
 }
@@ -240,7 +225,7 @@ export function decodeRequests(flat: readonly unknown[]): PreparedAppend[] {
     // A decision always has an id: a null id means the request carries none.
     if (flat[at + 4] !== null) {
       const decision: Record<string, unknown> = {};
-      DECISION_KEYS.forEach((key, k) => {
+      DECISION_COLUMN_KEYS.forEach((key, k) => {
         decision[key] = flat[at + 4 + k];
       });
       request.decision = decision as DecisionColumns;
