@@ -72,3 +72,10 @@ test('the sandbox bundle contains its backend (the markers are real)', () => {
 test('the live console bundle contains none of the sandbox backend', () => {
   expect(markersIn(join(ROOT, 'dist', 'console'))).toEqual([]);
 });
+
+test('the sandbox is built with the production React even under a test runner (NODE_ENV=test)', () => {
+  const names = files(sandboxDir).map((file) => file.slice(sandboxDir.length));
+  expect(names.filter((name) => name.endsWith('.js')).length).toBeGreaterThan(3);
+  // The development build brings React's jsx-dev-runtime as a chunk of its own (seen when this was broken).
+  expect(names.filter((name) => name.includes('jsx-dev-runtime'))).toEqual([]);
+});
