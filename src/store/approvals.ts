@@ -83,7 +83,7 @@ export function createApprovalRepository(ctx: StoreContext): ApprovalRepository 
     create: async (approval) => {
       const result = await ctx.db
         .insertInto('approvals')
-        .values(toRow(approval))
+        .values(approvalRow(approval))
         .onConflict((oc) => oc.column('approval_id').doNothing())
         .executeTakeFirst();
       return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
@@ -121,7 +121,7 @@ export function createApprovalRepository(ctx: StoreContext): ApprovalRepository 
       };
     },
     update: async (approval, expectedState) => {
-      const { approval_id, ...columns } = toRow(approval);
+      const { approval_id, ...columns } = approvalRow(approval);
       const result = await ctx.db
         .updateTable('approvals')
         .set(columns)
@@ -145,7 +145,8 @@ export function createApprovalRepository(ctx: StoreContext): ApprovalRepository 
   };
 }
 
-function toRow(approval: ApprovalRecord): ApprovalsTable {
+/** The row of an approval (its columns and JSON); throws for a state the store does not know. */
+export function approvalRow(approval: ApprovalRecord): ApprovalsTable {
   if (!APPROVAL_STATES.includes(approval.state)) {
     throw new Error(`unsupported approval state: ${approval.state}`);
   }

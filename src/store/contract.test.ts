@@ -285,6 +285,55 @@ for (const driver of drivers) {
         expect((await store.evidence.checkpoints.list()).total).toBe(3);
       });
 
+      test('a decision with its approval and follow-up entry: all three commit together, or none', async () => {
+        const pending = (id: string, decision: Decision): ApprovalRecord => ({
+          approval_id: id,
+          decision_id: decision.decision_id,
+          session_id: decision.session_id,
+          state: 'pending',
+          approver_group: 'Platform Security',
+          requested_by: decision.actor,
+          requested_at: T(1),
+          expires_at: T(59),
+          history: [{ event: 'requested', actor: decision.actor, timestamp: T(1), reason: null }],
+          decision,
+        });
+        const first = makeDecision({ session_id: 's' });
+        const follow = (id: string, decision: Decision) => ({
+          kind: 'approval' as const,
+          payload: { approval_id: id, decision_id: decision.decision_id, session_id: decision.session_id },
+          recordedAt: T(2),
+          approval: pending(id, decision),
+        });
+        // Concurrent with plain appends: group-committed, yet the pair stays adjacent and atomic.
+        const [plain, pair, again] = await Promise.all([
+          store.evidence.append('operations', { n: 1 }, T(1)),
+          store.evidence.appendDecisionWith(first, T(1), follow('apr_a', first)),
+          store.evidence.appendDecisionWith(first, T(1), follow('apr_b', first)),
+        ]);
+        expect(plain.sequence).toBe(0);
+        expect(pair?.map((e) => [e.sequence, e.kind])).toEqual([
+          [1, 'decision'],
+          [2, 'approval'],
+        ]);
+        expect(pair?.[1].previous_hash).toBe(pair?.[0].entry_hash);
+        // A decision already stored: nothing of the second pair is stored or logged.
+        expect(again).toBeNull();
+        expect(await store.approvals.get('apr_a')).toEqual(pending('apr_a', first));
+        expect(await store.approvals.get('apr_b')).toBeNull();
+        // An approval that cannot be stored (its id is taken): neither is its decision nor either entry.
+        const second = makeDecision({ session_id: 's' });
+        await expect(
+          store.evidence.appendDecisionWith(second, T(3), follow('apr_a', second)),
+        ).rejects.toThrow();
+        expect(await store.decisions.get(second.decision_id)).toBeNull();
+        expect((await store.sessions.get('s'))?.decision_count).toBe(1);
+        const entries = await store.evidence.range(0, 10);
+        expect(entries).toHaveLength(3);
+        expect(chainProblems(entries)).toEqual([]);
+        expect(entries[1]?.payload).toEqual(first);
+      });
+
       test('a unit of work commits a decision and its evidence together, or neither', async () => {
         const kept = makeDecision();
         await store.transaction(async (tx) => {

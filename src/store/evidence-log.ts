@@ -27,7 +27,9 @@ import type { DecisionColumns } from './decision-columns';
 import { PG_LOCK_CLASS } from './dialect';
 import type { StoreDialect } from './dialect';
 import { createPostgresCommitter } from './postgres-append';
-import type { Database, EvidenceEntriesTable, EvidenceLogStateTable } from './schema';
+import type { ApprovalRecord } from './approvals';
+import { approvalRow } from './approvals';
+import type { ApprovalsTable, Database, EvidenceEntriesTable, EvidenceLogStateTable } from './schema';
 import { recordDecisionsInSessions } from './sessions';
 import type { Page, PageRequest, StoreContext } from './support';
 import {
@@ -119,6 +121,16 @@ export interface EvidenceLog {
    * this id is already stored (then nothing is stored or logged).
    */
   appendDecision(decision: Decision, recordedAt: string): Promise<EvidenceEntry | null>;
+  /**
+   * {@link appendDecision} with an entry logged right after the decision's, and the approval it records stored,
+   * in the same transaction (group committed like any append): both or neither. Resolves to the two entries, or
+   * to null when a decision with this id is already stored (then nothing is stored or logged).
+   */
+  appendDecisionWith(
+    decision: Decision,
+    recordedAt: string,
+    follow: FollowingAppend,
+  ): Promise<[EvidenceEntry, EvidenceEntry] | null>;
   /** {@link appendDecision} for several decisions, in order, in one transaction. */
   appendDecisions(records: readonly DecisionAppend[]): Promise<(EvidenceEntry | null)[]>;
   /** Resolves once every append made through this log so far has committed or failed (e.g. before closing). */
@@ -160,7 +172,7 @@ export interface EvidenceLog {
 const LOG_ID = '';
 
 /** A request of the append queue: an entry, and for decision appends the decision to store first. */
-type QueuedAppend = AppendRequest & { decision?: Decision };
+type QueuedAppend = AppendRequest & { decision?: Decision; follow?: FollowingAppend };
 
 export type { DecisionColumns } from './decision-columns';
 
@@ -177,10 +189,27 @@ export type PreparedAppend = {
   sessionId: string | null;
   decision?: DecisionColumns;
   payload?: JsonObject;
+  /** Logged right after this decision's entry, in the same transaction, only when the decision is stored. */
+  follow?: PreparedFollow;
 };
 
+/** The prepared form of a {@link FollowingAppend}: its approval as the row to insert. */
+export type PreparedFollow = Omit<PreparedAppend, 'decision' | 'follow'> & { approval?: ApprovalsTable };
+
+/**
+ * What a decision's append may carry along (see {@link EvidenceLog.appendDecisionWith}): an entry logged right
+ * after the decision's, and the approval it records, inserted in the same transaction.
+ */
+export type FollowingAppend = AppendRequest & { approval?: ApprovalRecord };
+
 /** Where a committed append landed in the chain: with the request, what makes its {@link EvidenceEntry}. */
-export type AppendedRef = { sequence: number; previous_hash: string | null; entry_hash: string };
+export type AppendedRef = {
+  sequence: number;
+  previous_hash: string | null;
+  entry_hash: string;
+  /** Where the request's follow-up entry landed (the next position). */
+  follow?: AppendedRef;
+};
 
 /**
  * Commits prepared appends in one transaction under the chain lock, in order; per request its place in the chain,
@@ -232,33 +261,47 @@ export function createAppendCommitter(
       let head = state.head;
       const refs: (AppendedRef | null)[] = [];
       const values: unknown[] = [];
-      for (let i = 0; i < requests.length; i++) {
-        const { kind, payload, recordedAt, payloadText, sessionId } = requests[i] as PreparedAppend;
-        if (!logged[i]) {
-          refs.push(null);
-          continue;
-        }
-        const entry = nextEntry(head, kind, payload ?? NO_PAYLOAD, recordedAt, payloadText);
+      const approvals: ApprovalsTable[] = [];
+      const chainOne = (request: Omit<PreparedAppend, 'decision' | 'follow'>): AppendedRef => {
+        const entry = nextEntry(
+          head,
+          request.kind,
+          request.payload ?? NO_PAYLOAD,
+          request.recordedAt,
+          request.payloadText,
+        );
         assertChainsOnto(head, entry);
-        refs.push({
-          sequence: entry.sequence,
-          previous_hash: entry.previous_hash,
-          entry_hash: entry.entry_hash,
-        });
         values.push(
           entry.sequence,
           entry.schema_version,
           entry.kind,
           entry.recorded_at,
-          sessionId,
+          request.sessionId,
           entry.previous_hash,
           entry.entry_hash,
-          payloadText,
+          request.payloadText,
           1,
         );
         state.frontier.append(entryLeafHash(entry, crypto));
         head = { sequence: entry.sequence, entry_hash: entry.entry_hash };
+        return { sequence: entry.sequence, previous_hash: entry.previous_hash, entry_hash: entry.entry_hash };
+      };
+      for (let i = 0; i < requests.length; i++) {
+        const request = requests[i] as PreparedAppend;
+        if (!logged[i]) {
+          refs.push(null);
+          continue;
+        }
+        const ref = chainOne(request);
+        const follow = request.follow;
+        if (follow !== undefined) {
+          if (follow.approval !== undefined) approvals.push(follow.approval);
+          ref.follow = chainOne(follow);
+        }
+        refs.push(ref);
       }
+      // Approvals that follow their decisions: a plain insert, so an id already taken fails the transaction.
+      if (approvals.length > 0) await db.insertInto('approvals').values(approvals).execute();
       if (values.length > 0 && merged) {
         await insertEntriesAndState(tx, values, head, state.frontier);
       } else {
@@ -267,14 +310,30 @@ export function createAppendCommitter(
       }
       return refs;
     });
-  // PostgreSQL outside a unit of work: one statement per group commit, with this as its general path.
-  return ctx.dialect.name === 'postgres' && !ctx.db.isTransaction
-    ? createPostgresCommitter(ctx, nextEntry, crypto, general)
-    : general;
+  // PostgreSQL outside a unit of work: one statement per group commit, with this as its general path (which
+  // also takes every batch with a follow-up append).
+  if (ctx.dialect.name !== 'postgres' || ctx.db.isTransaction) return general;
+  const merged = createPostgresCommitter(ctx, nextEntry, crypto, general);
+  return (requests) => (requests.some((r) => r.follow !== undefined) ? general(requests) : merged(requests));
 }
 
 /** The payload handed to `nextEntry` when only its text crossed to a writer thread (the default ignores it). */
 const NO_PAYLOAD: JsonObject = Object.freeze({});
+
+/** An entry as the append queue hands it back: with its follow-up entry, when the request had one. */
+type LoggedEntry = EvidenceEntry & { followedBy?: EvidenceEntry };
+
+function toEntry(ref: AppendedRef, kind: EntryKind, payload: JsonObject, recordedAt: string): LoggedEntry {
+  return {
+    schema_version: ENTRY_SCHEMA,
+    sequence: ref.sequence,
+    kind,
+    recorded_at: recordedAt,
+    payload,
+    previous_hash: ref.previous_hash,
+    entry_hash: ref.entry_hash,
+  };
+}
 
 /** What a driver may add to the evidence log (Node drivers: threads). */
 export type EvidenceLogOptions = {
@@ -331,42 +390,58 @@ export function createEvidenceLog(
     : createAppendCommitter(ctx, nextEntry, crypto);
   // The payload's canonical text is computed once, before the transaction: it is the stored text, the decision
   // row's JSON, and (through nextEntry) what the entry hash covers. A payload without one fails here, alone.
-  const commit = async (requests: readonly QueuedAppend[]): Promise<(EvidenceEntry | null)[]> => {
-    const prepared = requests.map(({ kind, payload, recordedAt, decision }): PreparedAppend => {
+  const commit = async (requests: readonly QueuedAppend[]): Promise<(LoggedEntry | null)[]> => {
+    const prepare = ({ kind, payload, recordedAt }: AppendRequest): PreparedAppend => {
       const request: PreparedAppend = {
         kind,
         recordedAt,
         payloadText: canonicalJson(payload),
         sessionId: optionalString(payload.session_id),
       };
-      if (decision !== undefined) request.decision = decisionColumns(decision);
       // Only the text crosses to a writer thread; a custom nextEntry on this connection gets the object too.
       if (!viaWriter) request.payload = payload;
       return request;
+    };
+    const prepared = requests.map((queued): PreparedAppend => {
+      const request = prepare(queued);
+      if (queued.decision !== undefined) request.decision = decisionColumns(queued.decision);
+      if (queued.follow !== undefined) {
+        const { approval, ...entry } = queued.follow;
+        request.follow = prepare(entry);
+        if (approval !== undefined) request.follow.approval = approvalRow(approval);
+      }
+      return request;
     });
     const refs = await commitRefs(prepared);
-    return requests.map(({ kind, payload, recordedAt }, i) => {
+    return requests.map(({ kind, payload, recordedAt, follow }, i) => {
       const ref = refs[i];
       if (ref === undefined) throw new Error('evidence log: the append produced no result');
-      return ref === null
-        ? null
-        : {
-            schema_version: ENTRY_SCHEMA,
-            sequence: ref.sequence,
-            kind,
-            recorded_at: recordedAt,
-            payload,
-            previous_hash: ref.previous_hash,
-            entry_hash: ref.entry_hash,
-          };
+      if (ref === null) return null;
+      const entry: LoggedEntry = toEntry(ref, kind, payload, recordedAt);
+      if (follow !== undefined) {
+        if (ref.follow === undefined) throw new Error('evidence log: a follow-up append produced no result');
+        entry.followedBy = toEntry(ref.follow, follow.kind, follow.payload, follow.recordedAt);
+      }
+      return entry;
     });
   };
   // Inside a unit of work appends run in its transaction; outside, concurrent appends share transactions.
   const enqueue = ctx.db.isTransaction ? undefined : createAppendQueue(commit);
-  const one = async (request: QueuedAppend): Promise<EvidenceEntry | null> => {
+  const one = async (request: QueuedAppend): Promise<LoggedEntry | null> => {
     if (enqueue !== undefined) return enqueue(request);
     const [entry] = await commit([request]);
     return entry ?? null;
+  };
+  const decisionWith = async (
+    decision: Decision,
+    recordedAt: string,
+    follow: FollowingAppend,
+  ): Promise<[EvidenceEntry, EvidenceEntry] | null> => {
+    const logged = await one({ ...decisionAppend({ decision, recordedAt }), follow });
+    if (logged === null) return null;
+    const { followedBy, ...entry } = logged;
+    if (followedBy === undefined) throw new Error('evidence log: the follow-up entry is missing');
+    return [entry, followedBy];
   };
   const decisionAppend = ({ decision, recordedAt }: DecisionAppend): QueuedAppend => ({
     kind: 'decision',
@@ -407,6 +482,7 @@ export function createEvidenceLog(
       return entries.filter((entry): entry is EvidenceEntry => entry !== null);
     },
     appendDecision: (decision, recordedAt) => one(decisionAppend({ decision, recordedAt })),
+    appendDecisionWith: decisionWith,
     appendDecisions: (records) => commit(records.map(decisionAppend)),
     settled: () => enqueue?.settled() ?? Promise.resolve(),
     head: () => readHead(ctx.db),

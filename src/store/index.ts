@@ -14,6 +14,7 @@ export type {
   CheckpointRepository,
   DecisionAppend,
   EvidenceLog,
+  FollowingAppend,
   NextEntry,
   PageOptions,
   VerificationPage,

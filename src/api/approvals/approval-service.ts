@@ -148,18 +148,37 @@ export class ApprovalService {
       this.#options.onBackgroundError(unroutable());
       return null;
     }
-    const approvalId = `apr_${this.#options.randomHex12()}`;
-    const requested = await this.#options.evidence.recordDecisionWith(decision, async (tx) => {
-      // A decision stored by this very unit of work has no approval yet, unless one was created for its id
-      // beforehand (`POST /approvals` with a `decision` object): then that one is its approval.
-      const existing = await pendingApproval(tx, decision.decision_id);
-      if (existing !== null) return { approval: existing, entry: null };
-      // The clock is read after the decision's `recorded_at`, as when the approval was a second step.
-      const at = now ?? this.#options.clock();
-      return this.#insertRequested(tx, { approvalId, decision, route, requestedBy: decision.actor, now: at });
+    // A decision recorded here has no approval yet, unless one was created for its id beforehand (`POST
+    // /approvals` with a `decision` object): then that one is its approval and the decision is recorded alone.
+    const existing = await pendingApproval(this.#options.store, decision.decision_id);
+    if (existing !== null) {
+      await this.#options.evidence.recordDecision(decision);
+      return existing;
+    }
+    // The clock is read as when these were three steps: the decision's `recorded_at`, the approval's time, the
+    // approval entry's `recorded_at`.
+    const recordedAt = this.#options.clock().toISOString();
+    const at = now ?? this.#options.clock();
+    const approval = newApproval({
+      approvalId: `apr_${this.#options.randomHex12()}`,
+      decision,
+      route,
+      requestedBy: decision.actor,
+      now: at,
+      routingSource: this.#options.routing.source,
+      ttlHours: this.#options.defaultTtlHours,
     });
-    if (requested.entry !== null) this.#afterCommit(requested.approval, 'requested', false, requested.entry);
-    return requested.approval;
+    const by = actingAs(decision.actor);
+    // The decision, its approval and the approval's `requested` entry commit together, group-committed with the
+    // other appends in flight (docs/decisions/0026-api-decision-path.md).
+    const [, entry] = await this.#options.evidence.recordDecisionFollowedBy(decision, recordedAt, {
+      kind: 'approval',
+      payload: transitionEvidence(approval, 'requested', null, by, null, undefined, formatTime(at)),
+      recordedAt: this.#options.clock().toISOString(),
+      approval,
+    });
+    this.#afterCommit(approval, 'requested', false, entry);
+    return approval;
   }
 
   /**

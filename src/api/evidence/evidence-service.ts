@@ -26,7 +26,7 @@ import {
   type EvidenceEntry,
   type VerificationReport,
 } from '../../evidence';
-import type { SessionInput, SessionRecord, Store, StoreRepositories } from '../../store';
+import type { FollowingAppend, SessionInput, SessionRecord, Store, StoreRepositories } from '../../store';
 import type { EvidenceSigner } from '../deps';
 import { ApiError } from '../errors';
 import { sessionView } from '../schemas/session';
@@ -119,22 +119,19 @@ export class EvidenceService {
   }
 
   /**
-   * {@link recordDecision} with more writes in the same unit of work (the approval a `require_approval`
-   * decision asks for): the decision, its session summary, its entry and whatever `alongside` writes through
-   * `tx` commit together or not at all. One transaction of its own rather than the shared group commit (a unit
-   * of work cannot join that), which still saves the second commit a separate transaction would cost. The
-   * caller checks for a due checkpoint with the last entry it wrote.
+   * {@link recordDecision} with an entry logged right after the decision's (and the approval it records stored)
+   * in the same transaction, group-committed with the other requests in flight: a `require_approval` decision
+   * and its approval's `requested` entry. The caller checks for a due checkpoint with the follow-up entry.
    * @throws ApiError 409 when a decision with this id is already stored (nothing is written).
    */
-  async recordDecisionWith<T>(
+  async recordDecisionFollowedBy(
     decision: Decision,
-    alongside: (tx: StoreRepositories) => Promise<T>,
-  ): Promise<T> {
-    const recordedAt = this.#clock().toISOString();
-    return this.#store.transaction(async (tx) => {
-      if ((await tx.evidence.appendDecision(decision, recordedAt)) === null) throw decisionExists(decision);
-      return alongside(tx);
-    });
+    recordedAt: string,
+    follow: FollowingAppend,
+  ): Promise<[decision: EvidenceEntry, follow: EvidenceEntry]> {
+    const appended = await this.#store.evidence.appendDecisionWith(decision, recordedAt, follow);
+    if (appended === null) throw decisionExists(decision);
+    return appended;
   }
 
   /** Upserts a session summary and logs the result (a `session` entry) in one unit of work. */

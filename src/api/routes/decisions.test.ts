@@ -127,20 +127,29 @@ test('a require_approval decision and its approval are one unit of work: entries
 test('when the approval cannot be stored, neither is its decision (500, nothing logged)', async () => {
   const { store } = await setup();
   const errors: unknown[] = [];
-  const failing: Store = {
-    ...store,
-    transaction: (fn) =>
-      store.transaction((tx) =>
-        fn({ ...tx, approvals: { ...tx.approvals, create: () => Promise.reject(new Error('disk full')) } }),
-      ),
-  };
-  const app = createApp(testDeps(failing, {}, errors));
+  // The approval's id is taken: the store refuses the approval, and with it the decision and both entries
+  // (one append; the store's contract suite checks the atomicity itself).
+  expect(
+    await store.approvals.create({
+      approval_id: 'apr_000000000000',
+      decision_id: 'dec_other',
+      session_id: 'elsewhere',
+      state: 'pending',
+      approver_group: 'Platform Security',
+      requested_by: 'someone@example.com',
+      requested_at: '2026-01-01T00:00:00Z',
+      expires_at: '2026-01-02T00:00:00Z',
+      history: [],
+      decision: { decision_id: 'dec_other' },
+    }),
+  ).toBe(true);
+  const app = createApp(testDeps(store, { randomHex12: () => '000000000000' }, errors));
   const response = await app.request('/api/decisions', postJson(IAM_WRITE));
   expect(response.status).toBe(500);
   expect(errors).toHaveLength(1);
   expect(await store.evidence.count()).toBe(0);
   expect((await store.decisions.list()).total).toBe(0);
-  expect((await store.approvals.list()).total).toBe(0);
+  expect((await store.approvals.list()).total).toBe(1);
   expect(await store.sessions.get('sess_iam')).toBeNull();
 });
 

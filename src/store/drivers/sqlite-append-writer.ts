@@ -18,6 +18,7 @@ import type {
   DecisionColumns,
   HashedRange,
   PreparedAppend,
+  PreparedFollow,
 } from '../evidence-log';
 import { DECISION_COLUMN_KEYS } from '../decision-columns';
 import { startWorker } from './worker-module';
@@ -75,7 +76,7 @@ export class SqliteAppendWriter implements AppendWriter {
   readonly commit: AppendCommitter = async (requests) => {
     const reply = await this.#send({ type: 'commit', id: 0, requests: encodeRequests(requests) });
     if (reply.type !== 'committed') throw new Error(`the evidence writer answered ${reply.type} to a commit`);
-    return decodeRefs(reply.refs);
+    return decodeRefs(reply.refs, requests);
   };
 
   readonly insertCheckpoint = async (checkpoint: CheckpointRecord): Promise<boolean> => {
@@ -200,15 +201,19 @@ function deserialize(error: SerializedError): Error {
  * objects costs to clone between threads (every object repeats its property names).
  */
 
-/** Values per request: kind, recordedAt, payloadText, sessionId, then the 13 decision columns or nulls. */
-const REQUEST_WIDTH = 17;
+/**
+ * Values per request: kind, recordedAt, payloadText, sessionId, the 13 decision columns or nulls, then the
+ * follow-up append (an object: rare, a decision's approval) or null.
+ */
+const REQUEST_WIDTH = 18;
 
 export function encodeRequests(requests: readonly PreparedAppend[]): unknown[] {
   const out: unknown[] = [];
-  for (const { kind, recordedAt, payloadText, sessionId, decision } of requests) {
+  for (const { kind, recordedAt, payloadText, sessionId, decision, follow } of requests) {
     out.push(kind, recordedAt, payloadText, sessionId);
     if (decision === undefined) for (let k = 0; k < DECISION_COLUMN_KEYS.length; k++) out.push(null);
     else for (const key of DECISION_COLUMN_KEYS) out.push(decision[key] ?? null);
+    out.push(follow ?? null);
   }
   return out;
 }
@@ -230,36 +235,55 @@ export function decodeRequests(flat: readonly unknown[]): PreparedAppend[] {
       });
       request.decision = decision as DecisionColumns;
     }
+    const follow = flat[at + REQUEST_WIDTH - 1];
+    if (follow !== null) request.follow = follow as PreparedFollow;
     requests.push(request);
   }
   return requests;
 }
 
-/** Refs as triples (sequence, previous hash, entry hash); a request not logged is one null. */
+/**
+ * Refs as triples (sequence, previous hash, entry hash), a second triple for a request with a follow-up append;
+ * a request not logged is one null.
+ */
 export function encodeRefs(refs: readonly (AppendedRef | null)[]): (string | number | null)[] {
   const out: (string | number | null)[] = [];
   for (const ref of refs) {
-    if (ref === null) out.push(null);
-    else out.push(ref.sequence, ref.previous_hash, ref.entry_hash);
+    if (ref === null) {
+      out.push(null);
+      continue;
+    }
+    out.push(ref.sequence, ref.previous_hash, ref.entry_hash);
+    if (ref.follow !== undefined)
+      out.push(ref.follow.sequence, ref.follow.previous_hash, ref.follow.entry_hash);
   }
   return out;
 }
 
-function decodeRefs(flat: readonly (string | number | null)[]): (AppendedRef | null)[] {
+function decodeRefs(
+  flat: readonly (string | number | null)[],
+  requests: readonly PreparedAppend[],
+): (AppendedRef | null)[] {
   const refs: (AppendedRef | null)[] = [];
-  for (let at = 0; at < flat.length;) {
-    const sequence = flat[at];
-    if (sequence === null) {
+  const triple = (at: number): AppendedRef => ({
+    sequence: flat[at] as number,
+    previous_hash: flat[at + 1] as string | null,
+    entry_hash: flat[at + 2] as string,
+  });
+  let at = 0;
+  for (const request of requests) {
+    if (flat[at] === null) {
       refs.push(null);
       at += 1;
       continue;
     }
-    refs.push({
-      sequence: sequence as number,
-      previous_hash: flat[at + 1] as string | null,
-      entry_hash: flat[at + 2] as string,
-    });
+    const ref = triple(at);
     at += 3;
+    if (request.follow !== undefined) {
+      ref.follow = triple(at);
+      at += 3;
+    }
+    refs.push(ref);
   }
   return refs;
 }
