@@ -26,7 +26,7 @@ import {
   type EvidenceEntry,
   type VerificationReport,
 } from '../../evidence';
-import type { FollowingAppend, SessionInput, SessionRecord, Store, StoreRepositories } from '../../store';
+import type { FollowingAppend, SessionInput, SessionRecord, Store } from '../../store';
 import type { EvidenceSigner } from '../deps';
 import { ApiError } from '../errors';
 import { sessionView } from '../schemas/session';
