@@ -148,13 +148,9 @@ export class ApprovalService {
       this.#options.onBackgroundError(unroutable());
       return null;
     }
-    // A decision recorded here has no approval yet, unless one was created for its id beforehand (`POST
-    // /approvals` with a `decision` object): then that one is its approval and the decision is recorded alone.
-    const existing = await pendingApproval(this.#options.store, decision.decision_id);
-    if (existing !== null) {
-      await this.#options.evidence.recordDecision(decision);
-      return existing;
-    }
+    // No approval can exist for this decision yet: its id was minted by the engine for this request (`POST
+    // /approvals` with a `decision` object can only name decisions decided before, e.g. by `/evaluate`).
+    //
     // The clock is read as when these were three steps: the decision's `recorded_at`, the approval's time, the
     // approval entry's `recorded_at`.
     const recordedAt = this.#options.clock().toISOString();
