@@ -7,18 +7,10 @@
  * combination of filters that includes the leading column is counted from the index alone and still listed
  * newest first. The generator puts them in the seed, so every sandbox database restored from it has them.
  */
-import type { DecisionFilter } from '../../src/store';
+import { DECISION_FILTER_COLUMNS } from '../../src/store';
 
 /** The filters of `GET /decisions`, in the store's order. */
-const FILTERS = [
-  'session_id',
-  'agent_id',
-  'repository',
-  'policy_pack',
-  'decision',
-  'severity',
-  'action_type',
-] as const satisfies readonly (keyof DecisionFilter)[];
+const FILTERS = DECISION_FILTER_COLUMNS;
 
 /**
  * The leading columns: an outcome, a repository, an agent. Every combination of filters that names one of them

@@ -17,7 +17,8 @@ export type DecisionFilter = {
   action_type?: string;
 };
 
-const FILTER_COLUMNS = [
+/** The columns `GET /decisions` filters on by exact match, in this order. */
+export const DECISION_FILTER_COLUMNS = [
   'session_id',
   'agent_id',
   'repository',
@@ -84,7 +85,7 @@ export function createDecisionRepository(ctx: StoreContext): DecisionRepository 
     list: async (filter = {}, pageRequest, sort) => {
       const { limit, offset } = clampPage(pageRequest);
       let query = ctx.db.selectFrom('decisions');
-      for (const column of FILTER_COLUMNS) {
+      for (const column of DECISION_FILTER_COLUMNS) {
         const value = filter[column];
         if (value !== undefined) query = query.where(column, '=', value);
       }

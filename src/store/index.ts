@@ -4,7 +4,7 @@
  */
 export { APPROVAL_STATES } from './approvals';
 export type { ApprovalFilter, ApprovalRecord, ApprovalRepository, ApprovalState } from './approvals';
-export { DECISION_SORT_KEYS } from './decisions';
+export { DECISION_FILTER_COLUMNS, DECISION_SORT_KEYS } from './decisions';
 export type { DecisionFilter, DecisionRepository, DecisionSort } from './decisions';
 export { createSqliteDialect, postgresStoreDialect, sqliteStoreDialect } from './dialect';
 export type { LockScope, StoreDialect } from './dialect';
